@@ -1,0 +1,47 @@
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+const char *tu_corpus_dir(void)
+{
+    return getenv("NQ_SHARED_CORPUS");
+}
+
+void tu_tmp_path(char *buf, size_t cap, const char *name)
+{
+    const char *dir = getenv("NQ_TMPDIR");
+    snprintf(buf, cap, "%s/%s-%ld", dir ? dir : "/tmp", name, (long)getpid());
+}
+
+void tu_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size >= 0);
+    rewind(f);
+    char *buf = malloc((size_t)size + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    buf[size] = 0;
+    if (len)
+        *len = (size_t)size;
+    return buf;
+}

@@ -1,0 +1,16 @@
+/* Helpers shared by the cmocka test programs. */
+#ifndef NQ_TESTUTIL_H
+#define NQ_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Directory of the shared corpora (env NQ_SHARED_CORPUS), or NULL. */
+const char *tu_corpus_dir(void);
+/* A fresh scratch path under NQ_TMPDIR (or /tmp) for this process: "<dir>/<name>-<pid>". */
+void tu_tmp_path(char *buf, size_t cap, const char *name);
+/* Writes len bytes to path; fails the test on error. */
+void tu_write_file(const char *path, const void *data, size_t len);
+/* Reads a whole file into a malloc'd, NUL-terminated buffer; fails the test on error. */
+char *tu_read_file(const char *path, size_t *len);
+
+#endif
