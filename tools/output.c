@@ -1,0 +1,2 @@
+/* placeholder */
+typedef int nq_output_placeholder;
