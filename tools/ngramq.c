@@ -1,2 +1,612 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/* ngramq: the command-line interface, a thin layer over libngramq. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ngramq/ngramq.h"
+#include "output.h"
+
+#define MAX_INPUTS 4096
+
+static const char *usage_main =
+    "usage: ngramq COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  build INPUT... -o INDEX   index a corpus (JSONL, JSONL.zst, text files, directories, -)\n"
+    "  info INDEX                corpus figures and index sections\n"
+    "  count INDEX PHRASE...     occurrences of phrases\n"
+    "  top INDEX -n N            most frequent n-grams\n"
+    "  tokenize INPUT...         show the tokens, sentences and paragraphs the index counts\n"
+    "\n"
+    "Run 'ngramq COMMAND --help' for a command's options. Version: ngramq --version\n";
+
+static const char *usage_build =
+    "usage: ngramq build INPUT... -o INDEX [options]\n"
+    "\n"
+    "INPUT is a .jsonl / .ndjson file (optionally .zst), a plain text file (one\n"
+    "document), a directory (walked in byte-wise order of relative paths) or -\n"
+    "for JSONL on standard input. JSONL fields: id date source title text.\n"
+    "\n"
+    "  -o, --output INDEX     index file to write (replaced atomically)\n"
+    "  -t, --threads N        worker threads (default: all cores)\n"
+    "  --max-n N              longest n-gram counted, 1..8 (default 5)\n"
+    "  --min-count N          keep n-grams (n >= 2) seen at least N times (default 2)\n"
+    "  --field NAME=KEY       read field NAME (id, date, source, title, text) from KEY\n"
+    "  --input-format F       auto (default), jsonl or text\n"
+    "  --strict               stop at the first bad record; no index is written\n"
+    "  -q, --quiet            no progress line and no summary\n";
+
+static const char *usage_info = "usage: ngramq info INDEX [--format table|tsv|csv|json]\n";
+static const char *usage_count =
+    "usage: ngramq count INDEX PHRASE... [--format table|tsv|csv|json]\n"
+    "\n"
+    "Counts each phrase (tokenized like the corpus). Single tokens and stored\n"
+    "n-grams are exact; a phrase the index does not store (seen fewer than\n"
+    "--min-count times, or longer than --max-n) has count null and a bound.\n";
+static const char *usage_top =
+    "usage: ngramq top INDEX -n N [-k K] [--prefix WORDS] [--format table|tsv|csv|json]\n"
+    "\n"
+    "The K (default 20) most frequent stored n-grams of length N, ties in byte\n"
+    "order. --prefix keeps those that begin with WORDS; a last word ending in\n"
+    "'*' matches by prefix (--prefix 'souv*').\n";
+static const char *usage_tokenize =
+    "usage: ngramq tokenize INPUT... [--field NAME=KEY] [--input-format F]\n"
+    "\n"
+    "Prints one JSON line per document: {\"doc\", \"id\", \"paragraphs\"} where\n"
+    "paragraphs is a list of sentences, each a list of tokens (normal forms).\n";
+
+static int fail(const char *fmt, const char *arg)
+{
+    fputs("ngramq: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* ---- build ---- */
+
+typedef struct build_ui {
+    int quiet;
+    int progress;             /* stderr is a terminal */
+    uint64_t shown[8];        /* diagnostics printed per kind */
+    uint64_t hidden;
+} build_ui;
+
+static void on_diag(void *user, const nq_diag *d)
+{
+    build_ui *ui = user;
+    unsigned k = (unsigned)d->kind < 8 ? (unsigned)d->kind : 0;
+    if (ui->shown[k] >= 20) {
+        ui->hidden++;
+        return;
+    }
+    ui->shown[k]++;
+    if (ui->progress)
+        fputs("\r\033[K", stderr);
+    if (d->kind == NQ_DIAG_INVALID_UTF8)
+        fprintf(stderr, "ngramq: %s:%llu: %llu invalid UTF-8 sequence(s) replaced by U+FFFD\n", d->file,
+                (unsigned long long)d->line, (unsigned long long)d->count);
+    else
+        fprintf(stderr, "ngramq: %s:%llu: %s%s\n", d->file, (unsigned long long)d->line, d->message,
+                d->skipped ? " (skipped)" : "");
+}
+
+static void on_progress(void *user, const nq_progress *p)
+{
+    build_ui *ui = user;
+    if (ui->quiet || !ui->progress)
+        return;
+    double mb = (double)p->bytes_read / 1e6, rate = p->seconds > 0 ? mb / p->seconds : 0;
+    fprintf(stderr, "\r\033[K%llu documents, %.1f MB, %.1f MB/s", (unsigned long long)p->documents, mb, rate);
+    if (p->bytes_total && rate > 0 && p->bytes_total > p->bytes_read)
+        fprintf(stderr, ", ETA %.0f s", ((double)(p->bytes_total - p->bytes_read) / 1e6) / rate);
+}
+
+static int set_field(nq_field_names *f, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || !eq[1])
+        return -1;
+    size_t n = (size_t)(eq - spec);
+    const char **slot = n == 2 && !strncmp(spec, "id", 2)       ? &f->id
+                        : n == 4 && !strncmp(spec, "date", 4)   ? &f->date
+                        : n == 6 && !strncmp(spec, "source", 6) ? &f->source
+                        : n == 5 && !strncmp(spec, "title", 5)  ? &f->title
+                        : n == 4 && !strncmp(spec, "text", 4)   ? &f->text
+                                                                : NULL;
+    if (!slot)
+        return -1;
+    *slot = eq + 1;
+    return 0;
+}
+
+static int parse_input_format(const char *s, nq_input_format *f)
+{
+    if (!strcmp(s, "auto"))
+        *f = NQ_INPUT_AUTO;
+    else if (!strcmp(s, "jsonl"))
+        *f = NQ_INPUT_JSONL;
+    else if (!strcmp(s, "text"))
+        *f = NQ_INPUT_TEXT;
+    else
+        return -1;
+    return 0;
+}
+
+/* Options shared by build and tokenize; returns 1 if arg was consumed with
+ * its value, 0 if not an option of these, -1 on a bad value. */
+static int corpus_option(int argc, char **argv, int *i, nq_build_options *opt)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--field") && strcmp(a, "--input-format") && strcmp(a, "--strict"))
+        return 0;
+    if (!strcmp(a, "--strict")) {
+        opt->strict = 1;
+        return 1;
+    }
+    if (*i + 1 >= argc)
+        return -1;
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--field"))
+        return set_field(&opt->fields, v) ? -1 : 1;
+    return parse_input_format(v, &opt->input_format) ? -1 : 1;
+}
+
+static void print_summary(const nq_build_stats *s, const char *out, const build_ui *ui)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double mb = (double)s->bytes_read / 1e6;
+    fprintf(stderr, "%s%s: %llu documents, %llu sentences, %llu paragraphs, %llu tokens, %llu types\n",
+            ui->progress ? "\r\033[K" : "", out, (unsigned long long)s->documents,
+            (unsigned long long)s->sentences, (unsigned long long)s->paragraphs,
+            (unsigned long long)s->tokens, (unsigned long long)s->types);
+    fputs("  n-grams stored:", stderr);
+    for (int n = 1; n <= NQ_MAX_ORDER && (n == 1 || s->ngrams[n]); n++)
+        fprintf(stderr, " %d:%llu", n, (unsigned long long)s->ngrams[n]);
+    fputc('\n', stderr);
+    fprintf(stderr, "  skipped records: %llu, bad dates: %llu, invalid UTF-8 replaced: %llu\n",
+            (unsigned long long)s->records_skipped, (unsigned long long)s->bad_dates,
+            (unsigned long long)s->replaced_sequences);
+    if (ui->hidden)
+        fprintf(stderr, "  (%llu more diagnostics not shown)\n", (unsigned long long)ui->hidden);
+    fprintf(stderr, "  %.2f s (read+tokenize %.2f, lexicon %.2f, n-grams %.2f, write %.2f), %.1f MB/s\n",
+            s->seconds, s->seconds_read_tokenize, s->seconds_lexicon, s->seconds_count, s->seconds_write,
+            s->seconds > 0 ? mb / s->seconds : 0.0);
+    fprintf(stderr, "  peak memory %.1f MB, index %.1f MB (%.2f x the text)\n", (double)ru.ru_maxrss / 1024.0,
+            (double)s->index_bytes / 1e6, s->text_bytes ? (double)s->index_bytes / (double)s->text_bytes : 0.0);
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    nq_build_options opt;
+    nq_build_options_init(&opt);
+    build_ui ui = {0};
+    const char *inputs[MAX_INPUTS], *out = NULL;
+    size_t n_inputs = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned long long v;
+        int r;
+        if (is_help(a)) {
+            fputs(usage_build, stdout);
+            return 0;
+        } else if ((r = corpus_option(argc, argv, &i, &opt)) != 0) {
+            if (r < 0)
+                return fail("bad value for %s (see ngramq build --help)", a);
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                return fail("%s needs a path", a);
+            out = argv[i];
+        } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
+            if (parse_uint(i + 1 < argc ? argv[++i] : NULL, 1024, &v) || v == 0)
+                return fail("%s takes a number from 1 to 1024", a);
+            opt.threads = (int)v;
+        } else if (!strcmp(a, "--max-n")) {
+            if (parse_uint(i + 1 < argc ? argv[++i] : NULL, NQ_MAX_ORDER, &v) || v == 0)
+                return fail("%s takes a number from 1 to 8", a);
+            opt.max_n = (int)v;
+        } else if (!strcmp(a, "--min-count")) {
+            if (parse_uint(i + 1 < argc ? argv[++i] : NULL, UINT32_MAX, &v) || v == 0)
+                return fail("%s takes a number of at least 1", a);
+            opt.min_count = (uint32_t)v;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            ui.quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return fail("unknown option %s (see ngramq build --help)", a);
+        } else if (n_inputs < MAX_INPUTS) {
+            inputs[n_inputs++] = a;
+        } else {
+            return fail("too many inputs (at most 4096; give a directory instead)%s", "");
+        }
+    }
+    if (!n_inputs || !out)
+        return fail("%s", n_inputs ? "no output: use -o INDEX" : "no input (see ngramq build --help)");
+    ui.progress = !ui.quiet && isatty(STDERR_FILENO);
+    opt.on_diag = on_diag;
+    opt.on_progress = on_progress;
+    opt.user = &ui;
+    nq_build_stats stats;
+    nq_error err = {0};
+    if (nq_build(inputs, n_inputs, out, &opt, &stats, &err) != NQ_OK) {
+        if (ui.progress)
+            fputs("\r\033[K", stderr);
+        return fail("%s", err.message);
+    }
+    if (!ui.quiet)
+        print_summary(&stats, out, &ui);
+    return 0;
+}
+
+/* ---- queries ---- */
+
+typedef struct query_args {
+    const char *index;
+    out_format fmt;
+    const char **rest;       /* positional arguments after INDEX */
+    size_t n_rest;
+    unsigned long long n, k;
+    const char *prefix;
+} query_args;
+
+/* Parses INDEX, positionals and the query options; returns -1 after
+ * printing the usage (help, exit 0) or an error (exit 2) in *code. */
+static int parse_query(int argc, char **argv, const char *usage, query_args *q, int *code)
+{
+    static const char *rest[MAX_INPUTS];
+    q->fmt = out_default_format();
+    q->rest = rest;
+    q->k = 20;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) {
+            fputs(usage, stdout);
+            *code = 0;
+            return -1;
+        }
+        int has_value = !strcmp(a, "--format") || !strcmp(a, "-n") || !strcmp(a, "-k") || !strcmp(a, "--prefix");
+        if (has_value && i + 1 >= argc) {
+            *code = fail("%s needs a value", a);
+            return -1;
+        }
+        if (!strcmp(a, "--format")) {
+            if (out_parse_format(argv[++i], &q->fmt)) {
+                *code = fail("unknown format %s: use table, tsv, csv or json", argv[i]);
+                return -1;
+            }
+        } else if (!strcmp(a, "-n") || !strcmp(a, "-k")) {
+            if (parse_uint(argv[++i], 1000000000ull, a[1] == 'n' ? &q->n : &q->k)) {
+                *code = fail("%s takes a positive number", a);
+                return -1;
+            }
+        } else if (!strcmp(a, "--prefix")) {
+            q->prefix = argv[++i];
+        } else if (a[0] == '-' && a[1] && a[1] != ' ' && strcmp(a, "--") != 0 && !q->index) {
+            *code = fail("unknown option %s", a);
+            return -1;
+        } else if (!q->index) {
+            q->index = a;
+        } else if (q->n_rest < MAX_INPUTS) {
+            rest[q->n_rest++] = a;
+        }
+    }
+    if (!q->index) {
+        fputs(usage, stderr);
+        *code = 2;
+        return -1;
+    }
+    return 0;
+}
+
+static nq_index *open_index(const char *path)
+{
+    nq_index *ix;
+    nq_error err = {0};
+    if (nq_index_open(path, &ix, &err) != NQ_OK) {
+        fail("%s", err.message);
+        return NULL;
+    }
+    return ix;
+}
+
+static void format_date(uint32_t d, char *buf, size_t cap)
+{
+    if (!d)
+        snprintf(buf, cap, "null");
+    else if (d % 10000 == 0)
+        snprintf(buf, cap, "\"%04u\"", d / 10000);
+    else if (d % 100 == 0)
+        snprintf(buf, cap, "\"%04u-%02u\"", d / 10000, d / 100 % 100);
+    else
+        snprintf(buf, cap, "\"%04u-%02u-%02u\"", d / 10000, d / 100 % 100, d % 100);
+}
+
+static void info_json(const nq_index_info *in)
+{
+    char dmin[16], dmax[16];
+    format_date(in->date_min, dmin, sizeof dmin);
+    format_date(in->date_max, dmax, sizeof dmax);
+    printf("{\"documents\": %llu, \"sentences\": %llu, \"paragraphs\": %llu, \"tokens\": %llu, "
+           "\"types\": %llu, \"tokenizer\": \"%s\", \"ngrams\": {",
+           (unsigned long long)in->documents, (unsigned long long)in->sentences,
+           (unsigned long long)in->paragraphs, (unsigned long long)in->tokens,
+           (unsigned long long)in->types, in->tokenizer);
+    for (int n = 1; n <= in->max_n; n++)
+        printf("%s\"%d\": %llu", n > 1 ? ", " : "", n, (unsigned long long)in->ngrams[n]);
+    printf("}, \"max_n\": %d, \"min_count\": %u, \"sources\": %llu, \"dated_documents\": %llu, "
+           "\"date_min\": %s, \"date_max\": %s, \"text_bytes\": %llu, \"index_bytes\": %llu, "
+           "\"format_version\": %u, \"sections\": [",
+           in->max_n, in->min_count, (unsigned long long)in->sources, (unsigned long long)in->dated_documents,
+           dmin, dmax, (unsigned long long)in->text_bytes, (unsigned long long)in->file_bytes,
+           in->format_version);
+    for (size_t i = 0; i < in->n_sections; i++)
+        printf("%s{\"name\": \"%s\", \"bytes\": %llu, \"raw_bytes\": %llu}", i ? ", " : "",
+               in->sections[i].name, (unsigned long long)in->sections[i].bytes,
+               (unsigned long long)in->sections[i].raw_bytes);
+    printf("]}\n");
+}
+
+static void info_rows(const nq_index_info *in, out_format fmt)
+{
+    static const char *cols[] = {"key", "value"};
+    out_table t;
+    out_init(&t, cols, 2);
+    char key[64], val[64];
+#define ROW(k, v) (out_row(&t), out_str(&t, 0, k), out_int(&t, 1, (int64_t)(v)))
+    ROW("documents", in->documents);
+    ROW("sentences", in->sentences);
+    ROW("paragraphs", in->paragraphs);
+    ROW("tokens", in->tokens);
+    ROW("types", in->types);
+    out_row(&t), out_str(&t, 0, "tokenizer"), out_str(&t, 1, in->tokenizer);
+    for (int n = 1; n <= in->max_n; n++) {
+        snprintf(key, sizeof key, "ngrams.%d", n);
+        ROW(key, in->ngrams[n]);
+    }
+    ROW("max_n", in->max_n);
+    ROW("min_count", in->min_count);
+    ROW("sources", in->sources);
+    ROW("dated_documents", in->dated_documents);
+    format_date(in->date_min, val, sizeof val);
+    out_row(&t), out_str(&t, 0, "date_min"), out_str(&t, 1, val);
+    format_date(in->date_max, val, sizeof val);
+    out_row(&t), out_str(&t, 0, "date_max"), out_str(&t, 1, val);
+    ROW("text_bytes", in->text_bytes);
+    ROW("index_bytes", in->file_bytes);
+    for (size_t i = 0; i < in->n_sections; i++) {
+        snprintf(key, sizeof key, "section.%s", in->sections[i].name);
+        snprintf(val, sizeof val, "%llu bytes (%.3f of the text)", (unsigned long long)in->sections[i].bytes,
+                 in->text_bytes ? (double)in->sections[i].bytes / (double)in->text_bytes : 0.0);
+        out_row(&t), out_str(&t, 0, key), out_str(&t, 1, val);
+    }
+#undef ROW
+    out_print(stdout, &t, fmt, 0);
+    out_free(&t);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_info, &q, &code))
+        return code;
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_index_info in;
+    nq_index_get_info(ix, &in);
+    if (q.fmt == OUT_JSON)
+        info_json(&in);
+    else
+        info_rows(&in, q.fmt);
+    nq_index_close(ix);
+    return 0;
+}
+
+static void count_row(out_table *t, const char *expr, const nq_count_result *r, uint32_t min_count,
+                      out_format fmt)
+{
+    char note[160];
+    out_row(t);
+    out_str(t, 0, expr);
+    if (!r->exact && fmt == OUT_JSON)
+        out_raw(t, 1, "null"); /* an explicit null: the count is unknown, not absent */
+    if (r->exact) {
+        out_int(t, 1, (int64_t)r->count);
+        if (r->documents >= 0)
+            out_int(t, 2, r->documents);
+        return;
+    }
+    if (r->below) {
+        out_int(t, 3, (int64_t)r->below);
+        snprintf(note, sizeof note, "not stored: seen fewer than %llu times (n-grams below --min-count %u are not kept)",
+                 (unsigned long long)r->below, min_count);
+    } else {
+        out_int(t, 4, (int64_t)r->upper_bound);
+        snprintf(note, sizeof note, "longer than the stored n-grams: at most %llu (exact counts come with the positional index)",
+                 (unsigned long long)r->upper_bound);
+    }
+    out_str(t, 5, note);
+}
+
+static int cmd_count(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_count, &q, &code))
+        return code;
+    if (!q.n_rest)
+        return fail("%s", "no phrase to count (see ngramq count --help)");
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_index_info in;
+    nq_index_get_info(ix, &in);
+    static const char *cols[] = {"expr", "count", "documents", "below", "upper_bound", "note"};
+    out_table t;
+    out_init(&t, cols, 6);
+    if (q.fmt == OUT_JSON)
+        t.omit_null = 1;
+    int status = 0;
+    for (size_t i = 0; i < q.n_rest; i++) {
+        nq_count_result r;
+        nq_error err = {0};
+        if (nq_count(ix, q.rest[i], strlen(q.rest[i]), &r, &err) != NQ_OK) {
+            fail("%s", err.message);
+            status = 1;
+            continue;
+        }
+        count_row(&t, q.rest[i], &r, in.min_count, q.fmt);
+    }
+    out_print(stdout, &t, q.fmt, 0);
+    out_free(&t);
+    nq_index_close(ix);
+    return status;
+}
+
+static int cmd_top(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_top, &q, &code))
+        return code;
+    if (!q.n)
+        return fail("%s", "top needs -n N (see ngramq top --help)");
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_top_result res;
+    nq_error err = {0};
+    if (nq_top(ix, (int)(q.n > INT_MAX ? INT_MAX : q.n), (size_t)q.k, q.prefix, &res, &err) != NQ_OK) {
+        nq_index_close(ix);
+        return fail("%s", err.message);
+    }
+    static const char *cols[] = {"ngram", "count", "documents"};
+    out_table t;
+    out_init(&t, cols, 3);
+    for (size_t i = 0; i < res.n_rows; i++) {
+        out_row(&t);
+        out_str(&t, 0, res.rows[i].ngram);
+        out_int(&t, 1, (int64_t)res.rows[i].count);
+        out_int(&t, 2, (int64_t)res.rows[i].documents);
+    }
+    out_print(stdout, &t, q.fmt, 0);
+    out_free(&t);
+    nq_top_result_free(&res);
+    nq_index_close(ix);
+    return 0;
+}
+
+/* ---- tokenize ---- */
+
+static int print_tokenized(void *user, const nq_tokenized_doc *d)
+{
+    (void)user;
+    printf("{\"doc\": %llu, \"id\": ", (unsigned long long)d->index);
+    out_json_string(stdout, d->id, d->id_len);
+    fputs(", \"paragraphs\": [", stdout);
+    for (size_t i = 0; i < d->n_tokens; i++) {
+        const nq_token_view *t = &d->tokens[i];
+        int new_para = i == 0 || t->paragraph != d->tokens[i - 1].paragraph;
+        int new_sent = i == 0 || t->sentence != d->tokens[i - 1].sentence;
+        if (i && new_para)
+            fputs("]], ", stdout);
+        else if (i && new_sent)
+            fputs("], ", stdout);
+        else if (i)
+            fputs(", ", stdout);
+        if (new_para)
+            fputs("[[", stdout);
+        else if (new_sent)
+            fputs("[", stdout);
+        out_json_string(stdout, t->norm, t->norm_len);
+    }
+    fputs(d->n_tokens ? "]]]}\n" : "]}\n", stdout);
+    return 0;
+}
+
+static int cmd_tokenize(int argc, char **argv)
+{
+    nq_build_options opt;
+    nq_build_options_init(&opt);
+    build_ui ui = {0};
+    const char *inputs[MAX_INPUTS];
+    size_t n_inputs = 0;
+    for (int i = 0; i < argc; i++) {
+        int r;
+        if (is_help(argv[i])) {
+            fputs(usage_tokenize, stdout);
+            return 0;
+        } else if ((r = corpus_option(argc, argv, &i, &opt)) != 0) {
+            if (r < 0)
+                return fail("bad value for %s", argv[i]);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return fail("unknown option %s", argv[i]);
+        } else if (n_inputs < MAX_INPUTS) {
+            inputs[n_inputs++] = argv[i];
+        }
+    }
+    if (!n_inputs)
+        return fail("%s", "no input (see ngramq tokenize --help)");
+    opt.on_diag = on_diag;
+    opt.user = &ui;
+    nq_error err = {0};
+    if (nq_tokenize_corpus(inputs, n_inputs, &opt, print_tokenized, NULL, &err) != NQ_OK)
+        return fail("%s", err.message);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("ngramq %s (tokenizer %s%s)\n", nq_version(), NQ_TOKENIZER_NAME,
+#ifdef NQ_WITH_JEMALLOC
+               ", jemalloc"
+#else
+               ""
+#endif
+        );
+        return 0;
+    }
+    int sub_argc = argc - 2;
+    char **sub_argv = argv + 2;
+    if (!strcmp(cmd, "build"))
+        return cmd_build(sub_argc, sub_argv);
+    if (!strcmp(cmd, "info"))
+        return cmd_info(sub_argc, sub_argv);
+    if (!strcmp(cmd, "count"))
+        return cmd_count(sub_argc, sub_argv);
+    if (!strcmp(cmd, "top"))
+        return cmd_top(sub_argc, sub_argv);
+    if (!strcmp(cmd, "tokenize"))
+        return cmd_tokenize(sub_argc, sub_argv);
+    fprintf(stderr, "ngramq: unknown command '%s'\n\n%s", cmd, usage_main);
+    return 2;
+}

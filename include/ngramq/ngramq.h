@@ -137,6 +137,32 @@ void nq_build_options_init(nq_build_options *opt);
 nq_status nq_build(const char *const *inputs, size_t n_inputs, const char *out_path,
                    const nq_build_options *opt, nq_build_stats *stats, nq_error *err);
 
+/* One token of a tokenized document. */
+typedef struct nq_token_view {
+    const char *norm;        /* normal form (not NUL-terminated) */
+    size_t norm_len;
+    const char *surface;     /* as written in the clean text */
+    size_t surface_len;
+    uint32_t sentence;       /* sentence number within the document, from 0 */
+    uint32_t paragraph;      /* paragraph number within the document, from 0 */
+} nq_token_view;
+
+typedef struct nq_tokenized_doc {
+    uint64_t index;          /* document number in corpus order */
+    const char *id;          /* external id (not NUL-terminated) */
+    size_t id_len;
+    const nq_token_view *tokens;
+    size_t n_tokens;
+} nq_tokenized_doc;
+
+/* Reads the inputs as nq_build would and calls on_doc for every document
+ * kept, in corpus order, on the calling thread (a diagnostic tool: it shows
+ * exactly what the index counts). on_doc returns 0 to go on, non-zero to
+ * stop. Uses opt's fields, input_format, strict, on_diag. */
+nq_status nq_tokenize_corpus(const char *const *inputs, size_t n_inputs, const nq_build_options *opt,
+                             int (*on_doc)(void *user, const nq_tokenized_doc *doc), void *user,
+                             nq_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Querying                                                            */
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,217 @@
+/* Opening an index segment: mmap, then check everything before trusting it. */
+#include "index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "error.h"
+
+static void section_name(uint32_t id, char out[8])
+{
+    for (int i = 0; i < 4; i++) {
+        char ch = (char)(id >> (8 * i));
+        out[i] = ch >= 0x20 && ch < 0x7F ? ch : '?';
+    }
+    out[4] = 0;
+    if (out[3] == '?')
+        out[3] = 0; /* NGnn sections have a NUL fourth byte */
+}
+
+static nq_status check_header(const nq_index *ix, nq_error *err)
+{
+    const char *p = ix->path;
+    if (ix->map_len < NQ_HEADER_SIZE)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: truncated: %zu bytes, shorter than the %u-byte header",
+                       p, ix->map_len, NQ_HEADER_SIZE);
+    const nq_file_header *h = ix->header;
+    if (memcmp(h->magic, NQ_MAGIC, 8) != 0)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: not an ngramq index (bad magic number)", p);
+    if (XXH3_64bits(h, offsetof(nq_file_header, header_checksum)) != h->header_checksum)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: header checksum mismatch (corrupt or incomplete file)", p);
+    if (h->format_version != NQ_FORMAT_VERSION)
+        return nq_fail(err, NQ_ERR_VERSION, "%s: format version %u, this ngramq reads version %u", p,
+                       h->format_version, NQ_FORMAT_VERSION);
+    if (h->file_size != ix->map_len)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: truncated or extended: header says %llu bytes, file has %zu",
+                       p, (unsigned long long)h->file_size, ix->map_len);
+    uint64_t table_len = (uint64_t)h->section_count * NQ_TABLE_ENTRY_SIZE;
+    if (h->section_count > 4096 || h->table_offset % 8 || h->table_offset < NQ_HEADER_SIZE ||
+        h->table_offset > ix->map_len || table_len > ix->map_len - h->table_offset)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: section table out of bounds", p);
+    if (XXH3_64bits(ix->map + h->table_offset, table_len) != h->table_checksum)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: section table checksum mismatch", p);
+    return NQ_OK;
+}
+
+static nq_status check_sections(const nq_index *ix, nq_error *err)
+{
+    for (uint32_t i = 0; i < ix->header->section_count; i++) {
+        const nq_section_entry *e = &ix->sections[i];
+        char name[8];
+        section_name(e->id, name);
+        if (e->offset % NQ_SECTION_ALIGN || e->offset < NQ_HEADER_SIZE || e->offset > ix->map_len ||
+            e->size > ix->map_len - e->offset)
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s runs past the end of the file", ix->path, name);
+        if (e->codec != NQ_CODEC_RAW && e->codec != NQ_CODEC_ZSTD)
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s has unknown codec %u", ix->path, name, e->codec);
+        if (XXH3_64bits(ix->map + e->offset, e->size) != e->checksum)
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s checksum mismatch (corrupt data at offset %llu)",
+                           ix->path, name, (unsigned long long)e->offset);
+    }
+    return NQ_OK;
+}
+
+const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len)
+{
+    for (uint32_t i = 0; i < ix->header->section_count; i++) {
+        const nq_section_entry *e = &ix->sections[i];
+        if (e->id == id && e->codec == NQ_CODEC_RAW) {
+            *len = e->size;
+            return ix->map + e->offset;
+        }
+    }
+    *len = 0;
+    return NULL;
+}
+
+static nq_status require(const nq_index *ix, uint32_t id, const uint8_t **p, size_t *len, nq_error *err)
+{
+    *p = nq_index_section(ix, id, len);
+    if (*p)
+        return NQ_OK;
+    char name[8];
+    section_name(id, name);
+    return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s is missing", ix->path, name);
+}
+
+static nq_status load_views(nq_index *ix, nq_error *err)
+{
+    const uint8_t *meta, *lexs, *lexf;
+    size_t meta_len, lexs_len, lexf_len;
+    nq_status st = require(ix, NQ_SEC_META, &meta, &meta_len, err);
+    if (!st)
+        st = require(ix, NQ_SEC_LEXS, &lexs, &lexs_len, err);
+    if (!st)
+        st = require(ix, NQ_SEC_LEXF, &lexf, &lexf_len, err);
+    if (st)
+        return st;
+    uint64_t count;
+    if (meta_len < 8 || (memcpy(&count, meta, 8), count > (meta_len - 8) / 8))
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: section META is malformed", ix->path);
+    memcpy(ix->meta, meta + 8, 8 * (count < NQ_META_COUNT ? count : NQ_META_COUNT));
+    if (nq_lexicon_open(&ix->lex, lexs, lexs_len, lexf, lexf_len, err))
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: %s", ix->path, err ? err->message : "bad lexicon");
+    ix->max_n = (int)ix->meta[NQ_META_MAX_N];
+    if (ix->max_n < 1 || ix->max_n > NQ_MAX_ORDER || ix->lex.n_terms != ix->meta[NQ_META_TYPES])
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: META disagrees with the lexicon", ix->path);
+    uint64_t parents = ix->lex.n_terms;
+    for (int n = 2; n <= ix->max_n; n++) {
+        const uint8_t *p;
+        size_t len;
+        st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
+        if (st)
+            return st;
+        if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section NG%d: %s", ix->path, n,
+                           err ? err->message : "malformed");
+        parents = ix->ngram[n].n;
+    }
+    return NQ_OK;
+}
+
+static nq_status map_file(nq_index *ix, nq_error *err)
+{
+    int fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return nq_fail(err, NQ_ERR_IO, "%s: cannot open: %s", ix->path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return nq_fail(err, NQ_ERR_IO, "%s: not a regular file", ix->path);
+    }
+    ix->map_len = (size_t)sb.st_size;
+    if (ix->map_len == 0) {
+        close(fd);
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: empty file, not an ngramq index", ix->path);
+    }
+    void *m = mmap(NULL, ix->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return nq_fail(err, NQ_ERR_IO, "%s: mmap failed: %s", ix->path, strerror(errno));
+    ix->map = m;
+    ix->header = m;
+    return NQ_OK;
+}
+
+nq_status nq_index_open(const char *path, nq_index **out, nq_error *err)
+{
+    *out = NULL;
+    nq_index *ix = calloc(1, sizeof *ix);
+    if (!ix || !(ix->path = strdup(path))) {
+        free(ix);
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    }
+    nq_status st = map_file(ix, err);
+    if (!st)
+        st = check_header(ix, err);
+    if (!st) {
+        ix->sections = (const nq_section_entry *)(ix->map + ix->header->table_offset);
+        st = check_sections(ix, err);
+    }
+    if (!st)
+        st = load_views(ix, err);
+    if (st) {
+        nq_index_close(ix);
+        return st;
+    }
+    *out = ix;
+    return NQ_OK;
+}
+
+void nq_index_close(nq_index *ix)
+{
+    if (!ix)
+        return;
+    if (ix->map)
+        munmap((void *)ix->map, ix->map_len);
+    free(ix->path);
+    free(ix);
+}
+
+void nq_index_get_info(const nq_index *ix, nq_index_info *info)
+{
+    memset(info, 0, sizeof *info);
+    const uint64_t *m = ix->meta;
+    info->format_version = ix->header->format_version;
+    memcpy(info->tokenizer, ix->header->tokenizer, sizeof ix->header->tokenizer);
+    info->documents = m[NQ_META_DOCUMENTS];
+    info->sentences = m[NQ_META_SENTENCES];
+    info->paragraphs = m[NQ_META_PARAGRAPHS];
+    info->tokens = m[NQ_META_TOKENS];
+    info->types = m[NQ_META_TYPES];
+    info->dated_documents = m[NQ_META_DATED_DOCUMENTS];
+    info->sources = m[NQ_META_SOURCES];
+    info->max_n = ix->max_n;
+    info->min_count = (uint32_t)m[NQ_META_MIN_COUNT];
+    for (int n = 1; n <= ix->max_n; n++)
+        info->ngrams[n] = m[NQ_META_NGRAMS_1 + n - 1];
+    info->text_bytes = m[NQ_META_TEXT_BYTES];
+    info->file_bytes = ix->map_len;
+    info->date_min = (uint32_t)m[NQ_META_DATE_MIN];
+    info->date_max = (uint32_t)m[NQ_META_DATE_MAX];
+    uint32_t n = ix->header->section_count;
+    info->n_sections = n < 32 ? n : 32;
+    for (size_t i = 0; i < info->n_sections; i++) {
+        const nq_section_entry *e = &ix->sections[i];
+        section_name(e->id, info->sections[i].name);
+        info->sections[i].bytes = e->size;
+        info->sections[i].raw_bytes = e->raw_size;
+    }
+}

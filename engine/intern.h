@@ -1,0 +1,37 @@
+/*
+ * String interning: maps byte strings to dense ids 0, 1, 2... in order of
+ * first insertion. Used per thread during tokenization (no locking per
+ * token) and once globally when the per-thread tables are merged.
+ */
+#ifndef NQ_INTERN_H
+#define NQ_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nq_intern {
+    uint64_t *slots;     /* (hash tag << 32 | id + 1); 0 = empty */
+    size_t mask;         /* slot count - 1 */
+    struct nq_istr { uint64_t off; uint32_t len; } *strs;   /* id -> bytes in arena */
+    size_t n, cap;       /* ids used, capacity of strs */
+    char *arena;
+    size_t arena_used, arena_cap;
+} nq_intern;
+
+int nq_intern_init(nq_intern *t, size_t expected);
+void nq_intern_free(nq_intern *t);
+
+/* Returns the id of s, inserting it when new; UINT32_MAX on allocation failure. */
+uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash);
+/* Returns the id of s, or UINT32_MAX when absent. */
+uint32_t nq_intern_get(const nq_intern *t, const char *s, size_t len, uint64_t hash);
+
+static inline const char *nq_intern_str(const nq_intern *t, uint32_t id, size_t *len)
+{
+    *len = t->strs[id].len;
+    return t->arena + t->strs[id].off;
+}
+
+uint64_t nq_hash_bytes(const void *s, size_t len);
+
+#endif

@@ -1,0 +1,367 @@
+#include "ngram_count.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "format.h"
+
+/* A candidate occurrence. After counting, key is replaced by the n-gram's
+ * rank within its bucket (or NQ_ID_NONE when it was pruned). */
+typedef struct cand {
+    uint64_t key;        /* prefix rank << 32 | last term id */
+    uint32_t pos;
+    uint32_t doc;
+} cand;
+
+typedef struct slot {
+    uint64_t key;        /* UINT64_MAX: empty */
+    uint32_t count;
+    uint32_t df;
+    uint32_t last_doc;
+    uint32_t rank;       /* local rank when kept, NQ_ID_NONE otherwise */
+} slot;
+
+typedef struct kept {
+    uint64_t key;
+    uint32_t count, df;
+} kept;
+
+/* Work shared by the phases of one level. */
+typedef struct level_job {
+    const nq_count_input *in;
+    int n;
+    const uint32_t *prev;       /* rank of the (n-1)-gram at each position */
+    const uint32_t *bucket_of;  /* prefix rank -> bucket */
+    uint32_t n_buckets;
+    int threads;
+    uint64_t *counts;           /* [thread][bucket] candidates, then write cursors */
+    uint64_t *bucket_begin;     /* n_buckets + 1 */
+    cand *cands;
+    kept **bucket_kept;         /* per bucket, sorted */
+    uint64_t *bucket_nkept;
+    uint64_t *kept_base;        /* n_buckets + 1 */
+} level_job;
+
+void nq_ngram_level_free(nq_ngram_level *level)
+{
+    free(level->parent);
+    free(level->word);
+    free(level->count);
+    free(level->df);
+    memset(level, 0, sizeof *level);
+}
+
+static uint64_t thread_lo(uint64_t len, int t, int threads)
+{
+    return len * (uint64_t)t / (uint64_t)threads;
+}
+
+static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
+{
+    uint64_t lo = 0, hi = in->n_docs;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (in->doc_start[mid] <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+static inline int is_candidate(const level_job *j, uint64_t p)
+{
+    return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
+}
+
+static void count_candidates(level_job *j, int t)
+{
+    uint64_t *cnt = j->counts + (size_t)t * j->n_buckets;
+    uint64_t hi = thread_lo(j->in->len, t + 1, j->threads);
+    for (uint64_t p = thread_lo(j->in->len, t, j->threads); p < hi; p++)
+        if (is_candidate(j, p))
+            cnt[j->bucket_of[j->prev[p]]]++;
+}
+
+static void scatter_candidates(level_job *j, int t)
+{
+    const nq_count_input *in = j->in;
+    uint64_t *cursor = j->counts + (size_t)t * j->n_buckets;
+    uint64_t lo = thread_lo(in->len, t, j->threads), hi = thread_lo(in->len, t + 1, j->threads);
+    uint64_t d = doc_of(in, lo);
+    for (uint64_t p = lo; p < hi; p++) {
+        while (d + 1 < in->n_docs && in->doc_start[d + 1] <= p)
+            d++;
+        if (!is_candidate(j, p))
+            continue;
+        uint32_t r = j->prev[p];
+        cand *c = &j->cands[cursor[j->bucket_of[r]]++];
+        c->key = (uint64_t)r << 32 | in->stream[p + (uint64_t)j->n - 1];
+        c->pos = (uint32_t)p;
+        c->doc = (uint32_t)d;
+    }
+}
+
+/* Turns per-thread counts into write cursors: bucket-major, thread-minor,
+ * so each bucket's candidates are contiguous and in position order. */
+static uint64_t layout_buckets(level_job *j)
+{
+    uint64_t total = 0;
+    for (uint32_t b = 0; b < j->n_buckets; b++) {
+        j->bucket_begin[b] = total;
+        for (int t = 0; t < j->threads; t++) {
+            uint64_t *c = &j->counts[(size_t)t * j->n_buckets + b];
+            uint64_t k = *c;
+            *c = total;
+            total += k;
+        }
+    }
+    j->bucket_begin[j->n_buckets] = total;
+    return total;
+}
+
+static inline uint64_t mix(uint64_t k)
+{
+    k ^= k >> 31;
+    k *= 0x9E3779B97F4A7C15ull;
+    return k ^ (k >> 29);
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+    uint64_t x = ((const kept *)a)->key, y = ((const kept *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Counts one bucket in the thread's table, keeps the n-grams seen at least
+ * min_count times (sorted), and leaves each candidate's local rank in it. */
+static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_cap)
+{
+    cand *c = j->cands + j->bucket_begin[b];
+    uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
+    j->bucket_kept[b] = NULL;
+    j->bucket_nkept[b] = 0;
+    if (nc == 0)
+        return 0;
+    size_t cap = 64;
+    while (cap < nc * 2)
+        cap *= 2;
+    if (cap > *table_cap) {
+        free(*table);
+        *table = malloc(cap * sizeof **table);
+        *table_cap = *table ? cap : 0;
+        if (!*table)
+            return -1;
+    }
+    slot *tab = *table;
+    size_t mask = cap - 1;
+    for (size_t i = 0; i < cap; i++)
+        tab[i].key = UINT64_MAX;
+    uint64_t distinct_kept = 0;
+    for (uint64_t i = 0; i < nc; i++) {
+        size_t s = mix(c[i].key) & mask;
+        while (tab[s].key != c[i].key && tab[s].key != UINT64_MAX)
+            s = (s + 1) & mask;
+        slot *e = &tab[s];
+        if (e->key == UINT64_MAX) {
+            e->key = c[i].key;
+            e->count = 0;
+            e->df = 0;
+            e->last_doc = UINT32_MAX;
+        }
+        e->count++;
+        if (e->last_doc != c[i].doc) {
+            e->last_doc = c[i].doc;
+            e->df++;
+        }
+        if (e->count == j->in->min_count)
+            distinct_kept++;
+        c[i].key = s; /* remember the slot; replaced by the rank below */
+    }
+    kept *k = malloc((distinct_kept ? distinct_kept : 1) * sizeof *k);
+    if (!k)
+        return -1;
+    uint64_t nk = 0;
+    for (size_t s = 0; s < cap; s++)
+        if (tab[s].key != UINT64_MAX && tab[s].count >= j->in->min_count)
+            k[nk++] = (kept){tab[s].key, tab[s].count, tab[s].df};
+    qsort(k, nk, sizeof *k, cmp_kept);
+    for (size_t s = 0; s < cap; s++)
+        tab[s].rank = NQ_ID_NONE;
+    for (uint64_t r = 0; r < nk; r++) {
+        size_t s = mix(k[r].key) & mask;
+        while (tab[s].key != k[r].key)
+            s = (s + 1) & mask;
+        tab[s].rank = (uint32_t)r;
+    }
+    for (uint64_t i = 0; i < nc; i++)
+        c[i].key = tab[c[i].key].rank;
+    j->bucket_kept[b] = k;
+    j->bucket_nkept[b] = nk;
+    return 0;
+}
+
+/* Splits prefix ranks into buckets of about equal candidate weight. The
+ * weight of a prefix is its own count, an upper bound on the candidates
+ * that start with it. Buckets are rank ranges, so their outputs concatenate
+ * in key order. */
+static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint32_t *bucket_of)
+{
+    uint64_t total = 0;
+    for (uint64_t r = 0; r < n_prefixes; r++)
+        total += weight[r];
+    uint64_t want = total / 16384 + 1;
+    uint32_t n_buckets = want > 65536 ? 65536 : (uint32_t)want;
+    uint64_t cum = 0;
+    for (uint64_t r = 0; r < n_prefixes; r++) {
+        uint64_t b = total ? cum * n_buckets / total : 0;
+        bucket_of[r] = (uint32_t)(b < n_buckets ? b : n_buckets - 1);
+        cum += weight[r];
+    }
+    return n_buckets;
+}
+
+static int alloc_level(nq_ngram_level *lv, uint64_t n)
+{
+    size_t m = n ? n : 1;
+    lv->n = n;
+    lv->parent = malloc(m * sizeof *lv->parent);
+    lv->word = malloc(m * sizeof *lv->word);
+    lv->count = malloc(m * sizeof *lv->count);
+    lv->df = malloc(m * sizeof *lv->df);
+    return lv->parent && lv->word && lv->count && lv->df ? 0 : -1;
+}
+
+static void emit_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv, uint32_t *next)
+{
+    uint64_t base = j->kept_base[b];
+    const kept *k = j->bucket_kept[b];
+    for (uint64_t r = 0; r < j->bucket_nkept[b]; r++) {
+        lv->parent[base + r] = (uint32_t)(k[r].key >> 32);
+        lv->word[base + r] = (uint32_t)k[r].key;
+        lv->count[base + r] = k[r].count;
+        lv->df[base + r] = k[r].df;
+    }
+    const cand *c = j->cands + j->bucket_begin[b];
+    uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
+    for (uint64_t i = 0; i < nc; i++)
+        if (c[i].key != NQ_ID_NONE)
+            next[c[i].pos] = (uint32_t)(base + c[i].key);
+}
+
+static void free_job(level_job *j)
+{
+    if (j->bucket_kept)
+        for (uint32_t b = 0; b < j->n_buckets; b++)
+            free(j->bucket_kept[b]);
+    free(j->bucket_kept);
+    free(j->bucket_nkept);
+    free(j->kept_base);
+    free(j->bucket_begin);
+    free(j->counts);
+    free(j->cands);
+}
+
+static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, nq_error *err)
+{
+    j->counts = calloc((size_t)j->threads * j->n_buckets, sizeof *j->counts);
+    j->bucket_begin = malloc((j->n_buckets + 1) * sizeof *j->bucket_begin);
+    j->bucket_kept = calloc(j->n_buckets, sizeof *j->bucket_kept);
+    j->bucket_nkept = calloc(j->n_buckets, sizeof *j->bucket_nkept);
+    j->kept_base = malloc((j->n_buckets + 1) * sizeof *j->kept_base);
+    if (!j->counts || !j->bucket_begin || !j->bucket_kept || !j->bucket_nkept || !j->kept_base)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", j->n);
+
+#pragma omp parallel for num_threads(j->threads) schedule(static, 1)
+    for (int t = 0; t < j->threads; t++)
+        count_candidates(j, t);
+    uint64_t total = layout_buckets(j);
+    j->cands = malloc((total ? total : 1) * sizeof *j->cands);
+    if (!j->cands)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory: %llu %d-gram candidates",
+                       (unsigned long long)total, j->n);
+#pragma omp parallel for num_threads(j->threads) schedule(static, 1)
+    for (int t = 0; t < j->threads; t++)
+        scatter_candidates(j, t);
+
+    int failed = 0;
+#pragma omp parallel num_threads(j->threads) reduction(| : failed)
+    {
+        slot *table = NULL;
+        size_t table_cap = 0;
+#pragma omp for schedule(dynamic, 1)
+        for (uint32_t b = 0; b < j->n_buckets; b++)
+            if (!failed)
+                failed |= count_bucket(j, b, &table, &table_cap) != 0;
+        free(table);
+    }
+    if (failed)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", j->n);
+
+    j->kept_base[0] = 0;
+    for (uint32_t b = 0; b < j->n_buckets; b++)
+        j->kept_base[b + 1] = j->kept_base[b] + j->bucket_nkept[b];
+    if (alloc_level(lv, j->kept_base[j->n_buckets]))
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory storing %d-grams", j->n);
+    memset(next, 0xFF, j->in->len * sizeof *next);
+#pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
+    for (uint32_t b = 0; b < j->n_buckets; b++)
+        emit_bucket(j, b, lv, next);
+    return NQ_OK;
+}
+
+static void init_unigram_ranks(const nq_count_input *in, uint32_t *prev, int threads)
+{
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (uint64_t p = 0; p < in->len; p++) {
+        uint32_t id = in->stream[p];
+        prev[p] = id < NQ_ID_MARK && in->cf[id] >= in->min_count ? id : NQ_ID_NONE;
+    }
+}
+
+nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_error *err)
+{
+    if (in->max_n < 2 || in->len == 0)
+        return NQ_OK;
+    int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
+    uint32_t *prev = malloc(in->len * sizeof *prev);
+    uint32_t *next = malloc(in->len * sizeof *next);
+    uint32_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
+    nq_status st = NQ_OK;
+    if (!prev || !next || !bucket_of) {
+        st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
+                     (unsigned long long)in->len);
+        goto done;
+    }
+    init_unigram_ranks(in, prev, threads);
+    const uint32_t *weight = in->cf;
+    uint64_t n_prefixes = in->n_terms;
+    for (int n = 2; n <= in->max_n && n_prefixes > 0; n++) {
+        if (n > 2) {
+            uint32_t *grown = realloc(bucket_of, n_prefixes * sizeof *bucket_of);
+            if (!grown) {
+                st = nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", n);
+                goto done;
+            }
+            bucket_of = grown;
+        }
+        level_job j = {.in = in, .n = n, .prev = prev, .bucket_of = bucket_of, .threads = threads};
+        j.n_buckets = plan_buckets(weight, n_prefixes, bucket_of);
+        st = run_level(&j, &levels[n], next, err);
+        free_job(&j);
+        if (st)
+            goto done;
+        uint32_t *tmp = prev;
+        prev = next;
+        next = tmp;
+        weight = levels[n].count;
+        n_prefixes = levels[n].n;
+    }
+done:
+    free(prev);
+    free(next);
+    free(bucket_of);
+    return st;
+}

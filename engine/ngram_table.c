@@ -1,0 +1,103 @@
+#include "ngram_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+enum { NG_HEADER = 32 };
+
+static uint32_t max_u32(const uint32_t *a, uint64_t n)
+{
+    uint32_t m = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (a[i] > m)
+            m = a[i];
+    return m;
+}
+
+nq_status nq_ngram_encode(const nq_ngram_level *lv, uint64_t n_parents, uint8_t **out,
+                          size_t *out_len, nq_error *err)
+{
+    uint64_t *off = malloc((n_parents + 1) * sizeof *off);
+    if (!off)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding n-grams");
+    uint64_t i = 0;
+    for (uint64_t r = 0; r <= n_parents; r++) {
+        while (i < lv->n && lv->parent[i] < r)
+            i++;
+        off[r] = i;
+    }
+    unsigned w_off = nq_bits_for(lv->n), w_word = nq_bits_for(max_u32(lv->word, lv->n));
+    unsigned w_count = nq_bits_for(max_u32(lv->count, lv->n)), w_df = nq_bits_for(max_u32(lv->df, lv->n));
+    size_t b_off = nq_bitpack_bytes(n_parents + 1, w_off), b_word = nq_bitpack_bytes(lv->n, w_word);
+    size_t b_count = nq_bitpack_bytes(lv->n, w_count), b_df = nq_bitpack_bytes(lv->n, w_df);
+    size_t len = NG_HEADER + b_off + b_word + b_count + b_df;
+    uint8_t *buf = calloc(1, len);
+    if (!buf) {
+        free(off);
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding n-grams");
+    }
+    uint64_t head[2] = {lv->n, n_parents};
+    memcpy(buf, head, sizeof head);
+    buf[16] = (uint8_t)w_off;
+    buf[17] = (uint8_t)w_word;
+    buf[18] = (uint8_t)w_count;
+    buf[19] = (uint8_t)w_df;
+    uint8_t *p = buf + NG_HEADER;
+    nq_bitpack_write(p, off, n_parents + 1, w_off);
+    nq_bitpack_write32(p += b_off, lv->word, lv->n, w_word);
+    nq_bitpack_write32(p += b_word, lv->count, lv->n, w_count);
+    nq_bitpack_write32(p += b_count, lv->df, lv->n, w_df);
+    free(off);
+    *out = buf;
+    *out_len = len;
+    return NQ_OK;
+}
+
+nq_status nq_ngram_view_open(nq_ngram_view *v, const uint8_t *data, size_t len, uint64_t n_parents,
+                             nq_error *err)
+{
+    memset(v, 0, sizeof *v);
+    if (len < NG_HEADER)
+        return nq_fail(err, NQ_ERR_CORRUPT, "section too short");
+    uint64_t head[2];
+    memcpy(head, data, sizeof head);
+    unsigned w_off = data[16], w_word = data[17], w_count = data[18], w_df = data[19];
+    if (head[1] != n_parents || head[0] >= (1ull << 40) || w_off > 40 || w_word > 32 ||
+        w_count > 32 || w_df > 32)
+        return nq_fail(err, NQ_ERR_CORRUPT, "inconsistent header");
+    v->n = head[0];
+    v->n_parents = n_parents;
+    size_t b_off = nq_bitpack_bytes(n_parents + 1, w_off), b_word = nq_bitpack_bytes(v->n, w_word);
+    size_t b_count = nq_bitpack_bytes(v->n, w_count), b_df = nq_bitpack_bytes(v->n, w_df);
+    if (NG_HEADER + b_off + b_word + b_count + b_df > len)
+        return nq_fail(err, NQ_ERR_CORRUPT, "arrays run past the section's end");
+    const uint8_t *p = data + NG_HEADER;
+    nq_packed_init(&v->offset, p, n_parents + 1, w_off);
+    nq_packed_init(&v->word, p += b_off, v->n, w_word);
+    nq_packed_init(&v->count, p += b_word, v->n, w_count);
+    nq_packed_init(&v->df, p += b_count, v->n, w_df);
+    /* Offsets are checked where they are used (nq_ngram_child clamps them),
+     * so opening costs O(1); the section checksum already vouches for them. */
+    if (nq_packed_get(&v->offset, n_parents) != v->n)
+        return nq_fail(err, NQ_ERR_CORRUPT, "child offsets do not cover the entries");
+    return NQ_OK;
+}
+
+uint64_t nq_ngram_child(const nq_ngram_view *v, uint64_t parent, uint32_t word)
+{
+    if (parent >= v->n_parents)
+        return UINT64_MAX;
+    uint64_t lo = nq_packed_get(&v->offset, parent), hi = nq_packed_get(&v->offset, parent + 1);
+    if (hi > v->n || lo > hi)
+        return UINT64_MAX;
+    uint64_t i = nq_packed_lower_bound(&v->word, lo, hi, word);
+    return i < hi && nq_packed_get(&v->word, i) == word ? i : UINT64_MAX;
+}
+
+uint64_t nq_ngram_parent(const nq_ngram_view *v, uint64_t i)
+{
+    /* Last parent whose first child is <= i. */
+    return nq_packed_upper_bound(&v->offset, 0, v->n_parents + 1, i) - 1;
+}

@@ -1,0 +1,313 @@
+/* Phrase counts and top-k lists over the lexicon and the n-gram trie. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "index.h"
+#include "tokenize.h"
+
+/* A phrase resolved to term ids; missing = a token absent from the lexicon. */
+typedef struct phrase {
+    uint32_t *ids;
+    size_t n;
+    int missing;
+    int last_is_prefix;          /* the last query token ended in '*' */
+    uint32_t prefix_lo, prefix_hi;
+} phrase;
+
+static nq_status resolve(const nq_index *ix, const char *text, size_t len, int allow_star, phrase *ph,
+                         nq_error *err)
+{
+    memset(ph, 0, sizeof *ph);
+    if (allow_star && len > 0 && text[len - 1] == '*') {
+        ph->last_is_prefix = 1;
+        len--;
+    }
+    nq_tokenizer *t = nq_tokenizer_new();
+    if (!t)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    nq_tokens tk;
+    nq_status st = nq_tokenize_text(t, text, len, &tk);
+    if (!st && (ph->ids = malloc((tk.n ? tk.n : 1) * sizeof *ph->ids)) == NULL)
+        st = nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    else if (st)
+        st = nq_fail(err, st, "cannot tokenize the query");
+    for (size_t i = 0; !st && i < tk.n; i++) {
+        const char *s = tk.norm + tk.tok[i].norm_off;
+        size_t sl = tk.tok[i].norm_len;
+        if (ph->last_is_prefix && i + 1 == tk.n) {
+            nq_lexicon_prefix_range(&ix->lex, s, sl, &ph->prefix_lo, &ph->prefix_hi);
+            ph->ids[i] = NQ_ID_NONE;
+            ph->missing |= ph->prefix_lo == ph->prefix_hi;
+        } else {
+            ph->ids[i] = nq_lexicon_find(&ix->lex, s, sl);
+            ph->missing |= ph->ids[i] == NQ_ID_NONE;
+        }
+    }
+    ph->n = st ? 0 : tk.n;
+    nq_tokenizer_free(t);
+    return st;
+}
+
+/* Rank of the stored n-gram ids[0..n) at level n, or UINT64_MAX. */
+static uint64_t find_ngram(const nq_index *ix, const uint32_t *ids, size_t n)
+{
+    uint64_t node = ids[0];
+    for (size_t k = 2; k <= n && node != UINT64_MAX; k++)
+        node = nq_ngram_child(&ix->ngram[k], node, ids[k - 1]);
+    return node;
+}
+
+static void count_stored(const nq_index *ix, const phrase *ph, nq_count_result *r)
+{
+    uint32_t min_count = (uint32_t)ix->meta[NQ_META_MIN_COUNT];
+    if (ph->n == 1) {
+        r->exact = 1;
+        r->count = nq_packed_get(&ix->lex.cf, ph->ids[0]);
+        r->documents = (int64_t)nq_packed_get(&ix->lex.df, ph->ids[0]);
+        return;
+    }
+    uint64_t node = find_ngram(ix, ph->ids, ph->n);
+    if (node != UINT64_MAX) {
+        r->exact = 1;
+        r->count = nq_packed_get(&ix->ngram[ph->n].count, node);
+        r->documents = (int64_t)nq_packed_get(&ix->ngram[ph->n].df, node);
+    } else if (min_count <= 1) {
+        r->exact = 1; /* every n-gram seen was stored: this one was never seen */
+    } else {
+        r->below = min_count;
+        r->upper_bound = min_count - 1;
+    }
+}
+
+/* Longer than the stored orders: every window of max_n tokens bounds it. */
+static void bound_long(const nq_index *ix, const phrase *ph, nq_count_result *r)
+{
+    size_t m = (size_t)ix->max_n;
+    uint64_t bound = UINT64_MAX;
+    uint32_t min_count = (uint32_t)ix->meta[NQ_META_MIN_COUNT];
+    for (size_t i = 0; i + m <= ph->n; i++) {
+        uint64_t c;
+        if (m == 1) {
+            c = nq_packed_get(&ix->lex.cf, ph->ids[i]);
+        } else {
+            uint64_t node = find_ngram(ix, ph->ids + i, m);
+            c = node == UINT64_MAX ? (min_count ? min_count - 1 : 0) : nq_packed_get(&ix->ngram[m].count, node);
+        }
+        if (c < bound)
+            bound = c;
+    }
+    r->upper_bound = bound;
+    if (bound == 0)
+        r->exact = 1; /* a window that never occurs: the phrase never does */
+}
+
+nq_status nq_count(const nq_index *ix, const char *text, size_t len, nq_count_result *r, nq_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->documents = -1;
+    phrase ph;
+    nq_status st = resolve(ix, text, len, 0, &ph, err);
+    if (st)
+        return st;
+    r->n_tokens = ph.n;
+    if (ph.n == 0) {
+        free(ph.ids);
+        return nq_fail(err, NQ_ERR_ARG, "\"%.*s\" has no token", (int)(len > 200 ? 200 : len), text);
+    }
+    if (ph.missing) {
+        r->exact = 1; /* a token the corpus never had */
+        r->documents = 0;
+    } else if (ph.n <= (size_t)ix->max_n) {
+        count_stored(ix, &ph, r);
+    } else {
+        bound_long(ix, &ph, r);
+    }
+    if (r->exact && r->count == 0)
+        r->documents = 0;
+    free(ph.ids);
+    return NQ_OK;
+}
+
+/* ---- top-k ---- */
+
+static uint64_t level_size(const nq_index *ix, int n)
+{
+    return n == 1 ? ix->lex.n_terms : ix->ngram[n].n;
+}
+
+static uint64_t level_count(const nq_index *ix, int n, uint64_t i)
+{
+    return n == 1 ? nq_packed_get(&ix->lex.cf, i) : nq_packed_get(&ix->ngram[n].count, i);
+}
+
+static uint64_t level_df(const nq_index *ix, int n, uint64_t i)
+{
+    return n == 1 ? nq_packed_get(&ix->lex.df, i) : nq_packed_get(&ix->ngram[n].df, i);
+}
+
+/* Entries of level m that match the prefix phrase, as a range [*lo, *hi). */
+static void prefix_nodes(const nq_index *ix, const phrase *ph, uint64_t *lo, uint64_t *hi)
+{
+    size_t m = ph->n;
+    int star = ph->last_is_prefix;
+    if (m == 1) {
+        *lo = star ? ph->prefix_lo : ph->ids[0];
+        *hi = star ? ph->prefix_hi : (uint64_t)ph->ids[0] + 1;
+        return;
+    }
+    uint64_t node = find_ngram(ix, ph->ids, star ? m - 1 : m);
+    *lo = *hi = 0;
+    if (node == UINT64_MAX)
+        return;
+    if (!star) {
+        *lo = node;
+        *hi = node + 1;
+        return;
+    }
+    const nq_ngram_view *v = &ix->ngram[m];
+    uint64_t a = nq_packed_get(&v->offset, node), b = nq_packed_get(&v->offset, node + 1);
+    *lo = nq_packed_lower_bound(&v->word, a, b, ph->prefix_lo);
+    *hi = nq_packed_lower_bound(&v->word, *lo, b, ph->prefix_hi);
+}
+
+typedef struct top_item {
+    uint64_t count, index;
+} top_item;
+
+/* Heap order: the root is the weakest item (lowest count, then highest
+ * index, since a lower index means smaller bytes and wins ties). */
+static int weaker(const top_item *a, const top_item *b)
+{
+    return a->count != b->count ? a->count < b->count : a->index > b->index;
+}
+
+static void sift_down(top_item *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < n && weaker(&h[l], &h[w]))
+            w = l;
+        if (r < n && weaker(&h[r], &h[w]))
+            w = r;
+        if (w == i)
+            return;
+        top_item t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static int stronger_first(const void *a, const void *b)
+{
+    const top_item *x = a, *y = b;
+    return weaker(x, y) ? 1 : weaker(y, x) ? -1 : 0;
+}
+
+static size_t select_top(const nq_index *ix, int n, uint64_t lo, uint64_t hi, size_t k, top_item *heap)
+{
+    size_t size = 0;
+    for (uint64_t i = lo; i < hi; i++) {
+        top_item it = {level_count(ix, n, i), i};
+        if (size < k) {
+            heap[size++] = it;
+            if (size == k)
+                for (size_t j = k / 2; j-- > 0;)
+                    sift_down(heap, size, j);
+        } else if (weaker(&heap[0], &it)) {
+            heap[0] = it;
+            sift_down(heap, size, 0);
+        }
+    }
+    qsort(heap, size, sizeof *heap, stronger_first);
+    return size;
+}
+
+/* Spells entry i of level n: its terms joined by one space. */
+static char *spell(const nq_index *ix, int n, uint64_t i)
+{
+    uint32_t ids[NQ_MAX_ORDER];
+    for (int k = n; k >= 2; k--) {
+        ids[k - 1] = (uint32_t)nq_packed_get(&ix->ngram[k].word, i);
+        i = nq_ngram_parent(&ix->ngram[k], i);
+    }
+    ids[0] = (uint32_t)i;
+    size_t total = 0;
+    char probe[1];
+    for (int k = 0; k < n; k++)
+        total += nq_lexicon_term(&ix->lex, ids[k], probe, sizeof probe) + 1;
+    char *s = malloc(total + 1);
+    if (!s)
+        return NULL;
+    size_t pos = 0;
+    for (int k = 0; k < n; k++) {
+        if (k)
+            s[pos++] = ' ';
+        pos += nq_lexicon_term(&ix->lex, ids[k], s + pos, total + 1 - pos);
+    }
+    s[pos] = 0;
+    return s;
+}
+
+nq_status nq_top(const nq_index *ix, int n, size_t k, const char *prefix, nq_top_result *res, nq_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (n < 1 || n > ix->max_n)
+        return nq_fail(err, NQ_ERR_ARG, "this index stores n-grams of order 1 to %d, not %d", ix->max_n, n);
+    uint64_t lo = 0, hi = level_size(ix, n);
+    int level = 0;
+    if (prefix && *prefix) {
+        phrase ph;
+        nq_status st = resolve(ix, prefix, strlen(prefix), 1, &ph, err);
+        if (st)
+            return st;
+        if (ph.n > (size_t)n) {
+            free(ph.ids);
+            return nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph.n, n);
+        }
+        lo = hi = 0;
+        if (ph.n > 0 && !(ph.missing && !ph.last_is_prefix))
+            prefix_nodes(ix, &ph, &lo, &hi);
+        level = (int)ph.n;
+        free(ph.ids);
+        for (int m = level + 1; level > 0 && m <= n && lo < hi; m++) {
+            lo = nq_packed_get(&ix->ngram[m].offset, lo);
+            hi = nq_packed_get(&ix->ngram[m].offset, hi);
+        }
+    }
+    if (k == 0 || lo >= hi)
+        return NQ_OK;
+    size_t cap = hi - lo < k ? (size_t)(hi - lo) : k;
+    top_item *heap = malloc(cap * sizeof *heap);
+    res->rows = calloc(cap, sizeof *res->rows);
+    if (!heap || !res->rows) {
+        free(heap);
+        free(res->rows);
+        res->rows = NULL;
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    }
+    size_t got = select_top(ix, n, lo, hi, cap, heap);
+    for (size_t i = 0; i < got; i++) {
+        nq_top_row *row = &res->rows[res->n_rows];
+        row->ngram = spell(ix, n, heap[i].index);
+        if (!row->ngram) {
+            free(heap);
+            nq_top_result_free(res);
+            return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+        }
+        row->count = heap[i].count;
+        row->documents = level_df(ix, n, heap[i].index);
+        res->n_rows++;
+    }
+    free(heap);
+    return NQ_OK;
+}
+
+void nq_top_result_free(nq_top_result *res)
+{
+    for (size_t i = 0; i < res->n_rows; i++)
+        free(res->rows[i].ngram);
+    free(res->rows);
+    memset(res, 0, sizeof *res);
+}
