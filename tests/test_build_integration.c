@@ -1,0 +1,310 @@
+/*
+ * Builds real corpora and checks every figure against a brute-force counter
+ * written here: it sees only the tokenizer's output (nq_tokenize_corpus) and
+ * counts n-grams as joined strings in its own hash table, sharing no
+ * counting, lexicon or index code with the engine.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ngramq/ngramq.h"
+#include "testutil.h"
+
+#define MAX_N 5
+
+typedef struct entry {
+    char *key;          /* tokens joined by one space */
+    uint32_t n;
+    uint32_t count, df;
+    uint64_t last_doc;
+} entry;
+
+typedef struct brute {
+    entry *slots;
+    size_t cap, used;
+    uint64_t docs, sentences, paragraphs, tokens;
+    char *buf;          /* scratch for joining */
+    size_t buf_cap;
+} brute;
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void brute_grow(brute *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : 1 << 16;
+    entry *s = calloc(cap, sizeof *s);
+    assert_non_null(s);
+    for (size_t i = 0; i < b->cap; i++) {
+        if (!b->slots[i].key)
+            continue;
+        size_t j = fnv1a(b->slots[i].key, strlen(b->slots[i].key)) & (cap - 1);
+        while (s[j].key)
+            j = (j + 1) & (cap - 1);
+        s[j] = b->slots[i];
+    }
+    free(b->slots);
+    b->slots = s;
+    b->cap = cap;
+}
+
+static entry *brute_get(brute *b, const char *key, size_t len, int insert)
+{
+    if (insert && (b->used + 1) * 2 > b->cap)
+        brute_grow(b);
+    if (!b->cap)
+        return NULL;
+    size_t j = fnv1a(key, len) & (b->cap - 1);
+    for (; b->slots[j].key; j = (j + 1) & (b->cap - 1))
+        if (strlen(b->slots[j].key) == len && memcmp(b->slots[j].key, key, len) == 0)
+            return &b->slots[j];
+    if (!insert)
+        return NULL;
+    entry *e = &b->slots[j];
+    e->key = strndup(key, len);
+    assert_non_null(e->key);
+    e->last_doc = UINT64_MAX;
+    b->used++;
+    return e;
+}
+
+static int brute_doc(void *user, const nq_tokenized_doc *d)
+{
+    brute *b = user;
+    b->docs++;
+    b->tokens += d->n_tokens;
+    if (d->n_tokens) {
+        b->sentences += 1;
+        b->paragraphs += 1;
+    }
+    for (size_t i = 1; i < d->n_tokens; i++) {
+        b->sentences += d->tokens[i].sentence != d->tokens[i - 1].sentence;
+        b->paragraphs += d->tokens[i].paragraph != d->tokens[i - 1].paragraph;
+    }
+    for (size_t i = 0; i < d->n_tokens; i++) {
+        size_t len = 0;
+        for (int n = 1; n <= MAX_N && i + (size_t)n <= d->n_tokens; n++) {
+            const nq_token_view *t = &d->tokens[i + (size_t)n - 1];
+            if (t->sentence != d->tokens[i].sentence)
+                break;
+            if (b->buf_cap < len + t->norm_len + 2) {
+                b->buf_cap = (len + t->norm_len + 2) * 2;
+                b->buf = realloc(b->buf, b->buf_cap);
+                assert_non_null(b->buf);
+            }
+            if (n > 1)
+                b->buf[len++] = ' ';
+            memcpy(b->buf + len, t->norm, t->norm_len);
+            len += t->norm_len;
+            entry *e = brute_get(b, b->buf, len, 1);
+            e->n = (uint32_t)n;
+            e->count++;
+            if (e->last_doc != d->index) {
+                e->last_doc = d->index;
+                e->df++;
+            }
+        }
+    }
+    return 0;
+}
+
+static void brute_free(brute *b)
+{
+    for (size_t i = 0; i < b->cap; i++)
+        free(b->slots[i].key);
+    free(b->slots);
+    free(b->buf);
+}
+
+static int by_count_then_bytes(const void *x, const void *y)
+{
+    const entry *a = *(const entry *const *)x, *b = *(const entry *const *)y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+static void build(const char *const *inputs, size_t n, const char *out, int threads)
+{
+    nq_build_options opt;
+    nq_build_options_init(&opt);
+    opt.threads = threads;
+    opt.max_n = MAX_N;
+    opt.min_count = 2;
+    opt.batch_bytes = 1 << 20; /* several batches even on the small corpus */
+    nq_error err = {0};
+    nq_status st = nq_build(inputs, n, out, &opt, NULL, &err);
+    if (st != NQ_OK)
+        fail_msg("build failed: %s", err.message);
+}
+
+static void check_info(const nq_index *ix, const brute *b)
+{
+    nq_index_info in;
+    nq_index_get_info(ix, &in);
+    assert_string_equal(in.tokenizer, "fr-1");
+    assert_int_equal(in.documents, b->docs);
+    assert_int_equal(in.sentences, b->sentences);
+    assert_int_equal(in.paragraphs, b->paragraphs);
+    assert_int_equal(in.tokens, b->tokens);
+    uint64_t kept[MAX_N + 1] = {0};
+    for (size_t i = 0; i < b->cap; i++) {
+        const entry *e = &b->slots[i];
+        if (e->key && (e->n == 1 || e->count >= 2))
+            kept[e->n]++;
+    }
+    assert_int_equal(in.types, kept[1]);
+    for (int n = 1; n <= MAX_N; n++)
+        assert_int_equal(in.ngrams[n], kept[n]);
+}
+
+/* Every stored n-gram (one in `stride`) and a sample of the rare ones. */
+static void check_counts(const nq_index *ix, const brute *b, size_t stride)
+{
+    size_t checked = 0, rare = 0;
+    for (size_t i = 0; i < b->cap; i++) {
+        const entry *e = &b->slots[i];
+        if (!e->key || (i % stride && e->count >= 2) || (e->count < 2 && i % (stride * 5)))
+            continue;
+        nq_count_result r;
+        nq_error err;
+        assert_int_equal(nq_count(ix, e->key, strlen(e->key), &r, &err), NQ_OK);
+        if (r.n_tokens != e->n)
+            continue; /* the joined string re-tokenizes differently: not a phrase query */
+        if (e->n == 1 || e->count >= 2) {
+            if (!r.exact || r.count != e->count || r.documents != (int64_t)e->df)
+                fail_msg("\"%s\": engine %s %llu docs %lld, brute force %u docs %u", e->key,
+                         r.exact ? "exact" : "unknown", (unsigned long long)r.count, (long long)r.documents,
+                         e->count, e->df);
+            checked++;
+        } else {
+            assert_false(r.exact);
+            assert_int_equal(r.below, 2);
+            rare++;
+        }
+    }
+    assert_true(checked > 100);
+    assert_true(rare > 10);
+    /* Words the corpus never had are exactly 0. */
+    nq_count_result r;
+    nq_error err;
+    assert_int_equal(nq_count(ix, "zzqxw", 5, &r, &err), NQ_OK);
+    assert_true(r.exact && r.count == 0 && r.documents == 0);
+}
+
+static void check_top(const nq_index *ix, const brute *b, int n, const char *prefix, size_t k)
+{
+    entry **list = malloc((b->used + 1) * sizeof *list);
+    assert_non_null(list);
+    size_t m = 0, plen = prefix ? strlen(prefix) : 0;
+    int star = plen && prefix[plen - 1] == '*';
+    for (size_t i = 0; i < b->cap; i++) {
+        entry *e = &b->slots[i];
+        if (!e->key || e->n != (uint32_t)n || (n > 1 && e->count < 2))
+            continue;
+        if (prefix && star && strncmp(e->key, prefix, plen - 1) != 0)
+            continue;
+        if (prefix && !star && (strncmp(e->key, prefix, plen) != 0 || (e->key[plen] != ' ' && e->key[plen])))
+            continue;
+        list[m++] = e;
+    }
+    qsort(list, m, sizeof *list, by_count_then_bytes);
+    nq_top_result res;
+    nq_error err;
+    assert_int_equal(nq_top(ix, n, k, prefix, &res, &err), NQ_OK);
+    assert_int_equal(res.n_rows, m < k ? m : k);
+    for (size_t i = 0; i < res.n_rows; i++) {
+        if (strcmp(res.rows[i].ngram, list[i]->key) != 0 || res.rows[i].count != list[i]->count)
+            fail_msg("top -n %d %s row %zu: engine \"%s\" %llu, brute force \"%s\" %u", n, prefix ? prefix : "", i,
+                     res.rows[i].ngram, (unsigned long long)res.rows[i].count, list[i]->key, list[i]->count);
+        assert_int_equal(res.rows[i].documents, list[i]->df);
+    }
+    nq_top_result_free(&res);
+    free(list);
+}
+
+static void compare_files(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *x = tu_read_file(a, &la), *y = tu_read_file(b, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(x, y, la);
+    free(x);
+    free(y);
+}
+
+static void check_corpus(const char *name, size_t stride)
+{
+    const char *dir = tu_corpus_dir();
+    if (!dir) {
+        skip();
+        return;
+    }
+    char input[4096], out[4096], out1[4096], out3[4096];
+    snprintf(input, sizeof input, "%s/%s", dir, name);
+    const char *inputs[1] = {input};
+    tu_tmp_path(out, sizeof out, "integration.nq");
+    tu_tmp_path(out1, sizeof out1, "integration-t1.nq");
+    tu_tmp_path(out3, sizeof out3, "integration-t3.nq");
+
+    brute b = {0};
+    nq_build_options opt;
+    nq_build_options_init(&opt);
+    nq_error err = {0};
+    assert_int_equal(nq_tokenize_corpus(inputs, 1, &opt, brute_doc, &b, &err), NQ_OK);
+
+    build(inputs, 1, out, 2);
+    nq_index *ix;
+    assert_int_equal(nq_index_open(out, &ix, &err), NQ_OK);
+    check_info(ix, &b);
+    check_counts(ix, &b, stride);
+    for (int n = 1; n <= MAX_N; n++)
+        check_top(ix, &b, n, NULL, 40);
+    check_top(ix, &b, 2, "de", 25);
+    check_top(ix, &b, 3, "de la", 25);
+    check_top(ix, &b, 1, "souv*", 10);
+    check_top(ix, &b, 2, "la souv*", 10);
+    check_top(ix, &b, 3, "souv*", 10);
+    nq_index_close(ix);
+
+    build(inputs, 1, out1, 1);
+    build(inputs, 1, out3, 3);
+    compare_files(out, out1);
+    compare_files(out, out3);
+    remove(out);
+    remove(out1);
+    remove(out3);
+    brute_free(&b);
+}
+
+static void test_seeds(void **state)
+{
+    (void)state;
+    check_corpus("seeds.jsonl", 1);
+}
+
+static void test_orangesum_2017(void **state)
+{
+    (void)state;
+    check_corpus("orangesum/orangesum-2017.jsonl", 13);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seeds),
+        cmocka_unit_test(test_orangesum_2017),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
