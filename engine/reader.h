@@ -50,12 +50,19 @@ void nq_reader_close(nq_reader *r);
 
 /* Fills b with the next records, about target_bytes of input (at least one
  * record when any is left; a record larger than target_bytes comes alone).
- * Blank lines are skipped. Returns NQ_OK; b->n == 0 means the end. */
+ * Blank lines are skipped. Returns NQ_OK; b->n == 0 means the end. After
+ * an error the reader can only be closed. */
 nq_status nq_reader_next(nq_reader *r, nq_batch *b, size_t target_bytes, nq_error *err);
 
-/* Name of file number i, as given or as found in a walked directory. */
+/* Name of file number i, as given or as found in a walked directory
+ * (relative to it): the id of a plain-text document. NULL when out of range. */
 const char *nq_reader_file_name(const nq_reader *r, uint32_t i);
-/* Sum of the sizes of regular, uncompressed inputs (0 when unknown): for an ETA. */
+/* Path of file number i as opened (a walked file's directory joined with its
+ * name): for messages that must let a user find the file. */
+const char *nq_reader_file_path(const nq_reader *r, uint32_t i);
+/* Sum of the sizes of regular, uncompressed inputs, plus the decompressed
+ * sizes that .zst frame headers declare (0 when unknown): for an ETA against
+ * the sum of nq_batch.bytes, which counts decompressed bytes. */
 uint64_t nq_reader_total_bytes(const nq_reader *r);
 
 /* A document parsed out of a record. Strings point into scratch memory owned
@@ -89,17 +96,26 @@ typedef enum nq_parse_result {
  * the message (at most msg_cap bytes, NUL-terminated) says what is wrong,
  * e.g. "not JSON: expected ':' at column 17" or "field \"date\": expected a
  * string, got a number". It does not name the file and line: the caller
- * adds them. */
+ * adds them. Leniencies (see jsonl.c): raw control characters inside strings
+ * are accepted, invalid UTF-8 passes through, a lone surrogate escape becomes
+ * U+FFFD, the last of duplicate keys wins, an empty date string is no date.
+ * A NULL names means the defaults, as does a NULL member. */
 nq_parse_result nq_record_parse(nq_parser *p, const nq_record *rec, const char *file_id,
                                 const nq_field_names *names, nq_doc *doc,
                                 nq_diag_kind *diag_kind, char *msg, size_t msg_cap);
 
 /* Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a real calendar date, years
- * 0001..9999) into YYYYMMDD with 00 for absent parts. Returns 0 when the
- * string is not such a date. */
+ * 0001..9999) into YYYYMMDD with 00 for absent parts. A date followed by a
+ * time, "YYYY-MM-DDTHH:MM..." or "YYYY-MM-DD HH:MM...", gives its date part.
+ * Returns 0 when the string is not such a date. */
 uint32_t nq_parse_date(const char *s, size_t len);
+/* The same; *shaped (if non-NULL) tells whether s has a date's layout, so
+ * that a 0 result is an impossible date ("2023-02-30", "0000") rather than a
+ * malformed one ("hier", "2023/05/01", "2023-6"). */
+uint32_t nq_parse_date_ex(const char *s, size_t len, int *shaped);
 
-/* Formats a packed date as "YYYY", "YYYY-MM" or "YYYY-MM-DD" into buf (>= 11 bytes). */
+/* Formats a packed date as "YYYY", "YYYY-MM" or "YYYY-MM-DD" into buf (>= 11
+ * bytes); 0 (no date) gives "". */
 void nq_format_date(uint32_t date, char *buf);
 
 #endif
