@@ -250,7 +250,7 @@ static void report(const ingest *g, const nq_record *rec, const rec_result *r)
         return;
     const worker *w = &g->workers[r->worker];
     nq_diag d = {0};
-    d.file = nq_reader_file_name(g->reader, rec->file);
+    d.file = nq_reader_file_path(g->reader, rec->file);
     d.line = rec->line;
     if (r->msg_off != UINT64_MAX) {
         d.kind = r->diag_kind;
@@ -271,7 +271,7 @@ static nq_status strict_failure(const ingest *g, const nq_record *rec, const rec
 {
     const worker *w = &g->workers[r->worker];
     return nq_fail(err, NQ_ERR_INPUT, "%s:%llu: %s (--strict: no index written)",
-                   nq_reader_file_name(g->reader, rec->file), (unsigned long long)rec->line,
+                   nq_reader_file_path(g->reader, rec->file), (unsigned long long)rec->line,
                    w->meta + r->msg_off);
 }
 

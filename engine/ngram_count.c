@@ -38,7 +38,7 @@ typedef struct level_job {
     int threads;
     uint64_t *counts;           /* [thread][bucket] candidates, then write cursors */
     uint64_t *bucket_begin;     /* n_buckets + 1 */
-    cand *cands;
+    cand *cands;                /* borrowed: reused across levels */
     kept **bucket_kept;         /* per bucket, sorted */
     uint64_t *bucket_nkept;
     uint64_t *kept_base;        /* n_buckets + 1 */
@@ -129,10 +129,47 @@ static inline uint64_t mix(uint64_t k)
     return k ^ (k >> 29);
 }
 
-static int cmp_kept(const void *a, const void *b)
+/* LSD radix sort of kept n-grams by key, 8 bits a pass, skipping the bytes
+ * that are the same in every key (most are: a bucket spans few prefixes
+ * and term ids use the low bits). Result in a; tmp is scratch of n items. */
+static void sort_kept(kept *a, kept *tmp, uint64_t n)
 {
-    uint64_t x = ((const kept *)a)->key, y = ((const kept *)b)->key;
-    return (x > y) - (x < y);
+    if (n < 2)
+        return;
+    uint64_t (*hist)[256] = calloc(8, sizeof *hist);
+    if (!hist) {
+        /* insertion sort needs no memory; only reached under memory pressure */
+        for (uint64_t i = 1; i < n; i++) {
+            kept x = a[i];
+            uint64_t j = i;
+            for (; j > 0 && a[j - 1].key > x.key; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        for (int d = 0; d < 8; d++)
+            hist[d][(a[i].key >> (8 * d)) & 0xFF]++;
+    kept *src = a, *dst = tmp;
+    for (int d = 0; d < 8; d++) {
+        if (hist[d][(a[0].key >> (8 * d)) & 0xFF] == n)
+            continue; /* this byte is the same everywhere */
+        uint64_t pos = 0;
+        for (int v = 0; v < 256; v++) {
+            uint64_t k = hist[d][v];
+            hist[d][v] = pos;
+            pos += k;
+        }
+        for (uint64_t i = 0; i < n; i++)
+            dst[hist[d][(src[i].key >> (8 * d)) & 0xFF]++] = src[i];
+        kept *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    free(hist);
 }
 
 /* Counts one bucket in the thread's table, keeps the n-grams seen at least
@@ -180,14 +217,14 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
             distinct_kept++;
         c[i].key = s; /* remember the slot; replaced by the rank below */
     }
-    kept *k = malloc((distinct_kept ? distinct_kept : 1) * sizeof *k);
+    kept *k = malloc((distinct_kept ? distinct_kept : 1) * 2 * sizeof *k);
     if (!k)
         return -1;
     uint64_t nk = 0;
     for (size_t s = 0; s < cap; s++)
         if (tab[s].key != UINT64_MAX && tab[s].count >= j->in->min_count)
             k[nk++] = (kept){tab[s].key, tab[s].count, tab[s].df};
-    qsort(k, nk, sizeof *k, cmp_kept);
+    sort_kept(k, k + nk, nk);
     for (size_t s = 0; s < cap; s++)
         tab[s].rank = NQ_ID_NONE;
     for (uint64_t r = 0; r < nk; r++) {
@@ -261,10 +298,10 @@ static void free_job(level_job *j)
     free(j->kept_base);
     free(j->bucket_begin);
     free(j->counts);
-    free(j->cands);
 }
 
-static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, nq_error *err)
+static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, cand **cands,
+                           uint64_t *cands_cap, nq_error *err)
 {
     j->counts = calloc((size_t)j->threads * j->n_buckets, sizeof *j->counts);
     j->bucket_begin = malloc((j->n_buckets + 1) * sizeof *j->bucket_begin);
@@ -278,10 +315,17 @@ static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, nq_
     for (int t = 0; t < j->threads; t++)
         count_candidates(j, t);
     uint64_t total = layout_buckets(j);
-    j->cands = malloc((total ? total : 1) * sizeof *j->cands);
-    if (!j->cands)
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory: %llu %d-gram candidates",
-                       (unsigned long long)total, j->n);
+    /* The largest level comes first, so this allocates once; the pages stay
+     * mapped for the later levels instead of being faulted in again. */
+    if (total > *cands_cap) {
+        free(*cands);
+        *cands = malloc(total * sizeof **cands);
+        *cands_cap = *cands ? total : 0;
+        if (!*cands)
+            return nq_fail(err, NQ_ERR_NOMEM, "out of memory: %llu %d-gram candidates",
+                           (unsigned long long)total, j->n);
+    }
+    j->cands = *cands;
 #pragma omp parallel for num_threads(j->threads) schedule(static, 1)
     for (int t = 0; t < j->threads; t++)
         scatter_candidates(j, t);
@@ -329,6 +373,8 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     uint32_t *prev = malloc(in->len * sizeof *prev);
     uint32_t *next = malloc(in->len * sizeof *next);
     uint32_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
+    cand *cands = NULL;
+    uint64_t cands_cap = 0;
     nq_status st = NQ_OK;
     if (!prev || !next || !bucket_of) {
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
@@ -349,7 +395,7 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
         }
         level_job j = {.in = in, .n = n, .prev = prev, .bucket_of = bucket_of, .threads = threads};
         j.n_buckets = plan_buckets(weight, n_prefixes, bucket_of);
-        st = run_level(&j, &levels[n], next, err);
+        st = run_level(&j, &levels[n], next, &cands, &cands_cap, err);
         free_job(&j);
         if (st)
             goto done;
@@ -360,6 +406,7 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
         n_prefixes = levels[n].n;
     }
 done:
+    free(cands);
     free(prev);
     free(next);
     free(bucket_of);

@@ -22,7 +22,7 @@ static void diag(const tk_state *s, const nq_record *rec, nq_diag_kind kind, con
 {
     if (!s->opt->on_diag)
         return;
-    nq_diag d = {kind, nq_reader_file_name(s->reader, rec->file), rec->line, 0, msg, skipped};
+    nq_diag d = {kind, nq_reader_file_path(s->reader, rec->file), rec->line, 0, msg, skipped};
     s->opt->on_diag(s->opt->user, &d);
 }
 
@@ -31,11 +31,12 @@ static nq_status one_record(tk_state *s, const nq_record *rec,
                             nq_error *err)
 {
     char fid[4096], msg[512] = "";
-    const char *file = nq_reader_file_name(s->reader, rec->file);
+    const char *file = nq_reader_file_path(s->reader, rec->file);
     if (rec->kind == NQ_REC_TEXT)
-        snprintf(fid, sizeof fid, "%s", file);
+        snprintf(fid, sizeof fid, "%s", nq_reader_file_name(s->reader, rec->file));
     else
-        snprintf(fid, sizeof fid, "%s:%llu", file, (unsigned long long)rec->line);
+        snprintf(fid, sizeof fid, "%s:%llu", nq_reader_file_name(s->reader, rec->file),
+                 (unsigned long long)rec->line);
     nq_doc doc;
     nq_diag_kind kind = 0;
     nq_parse_result pr = nq_record_parse(s->parser, rec, fid, &s->opt->fields, &doc, &kind, msg, sizeof msg);

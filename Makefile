@@ -1,0 +1,40 @@
+# The two entry points of the README; everything else is CMake.
+#   make demo   install what is missing, build, index the demo corpus, query it
+#   make test   install what is missing, build, run the whole suite (ctest)
+BUILD ?= build
+JOBS ?= $(shell nproc)
+NGRAMQ = $(BUILD)/ngramq
+DEMO_INDEX = $(BUILD)/demo.nq
+
+.PHONY: all deps build demo test sanitize bench clean
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(NGRAMQ) build data/demo/articles.jsonl -o $(DEMO_INDEX)
+	$(NGRAMQ) info $(DEMO_INDEX) --format table
+	$(NGRAMQ) count $(DEMO_INDEX) "souveraineté" "open source" "l’IA" "Mistral AI" "intelligence artificielle" --format table
+	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 10 --format table
+	$(NGRAMQ) top $(DEMO_INDEX) -n 3 -k 8 --prefix "souv*" --format table
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	@cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DNQ_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	sh bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
