@@ -1,14 +1,8 @@
 #include "intern.h"
 
 #include <string.h>
-#include <xxhash.h>
 
 #include "vec.h"
-
-uint64_t nq_hash_bytes(const void *s, size_t len)
-{
-    return XXH3_64bits(s, len);
-}
 
 int nq_intern_init(nq_intern *t, size_t expected)
 {
@@ -31,27 +25,57 @@ void nq_intern_free(nq_intern *t)
     memset(t, 0, sizeof *t);
 }
 
-/* The slot keeps 32 bits of the hash so that most mismatches are rejected
- * without touching the arena; the probe start uses the low bits. */
-static inline uint64_t slot_tag(uint64_t hash)
+/* A lookup touches the slot and the arena entry, which holds the id right
+ * before the bytes: two cache lines at most, none for a tag mismatch. */
+static inline uint32_t slot_tag(uint64_t hash)
 {
-    return hash >> 32;
+    return (uint32_t)(hash >> 32);
+}
+
+static inline int bytes_equal(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n--)
+        if (*a++ != *b++)
+            return 0;
+    return 1;
+}
+
+static inline uint32_t entry_id(const nq_intern *t, const nq_intern_slot *s)
+{
+    uint32_t id;
+    memcpy(&id, t->arena + s->at - 1, 4);
+    return id;
+}
+
+static inline int slot_matches(const nq_intern *t, const nq_intern_slot *s, uint32_t tag, const char *str,
+                               size_t len)
+{
+    return s->tag == tag && s->len == len && bytes_equal(t->arena + s->at - 1 + 4, str, len);
 }
 
 static int grow_slots(nq_intern *t)
 {
     size_t nslots = (t->mask + 1) * 2;
-    uint64_t *s = calloc(nslots, sizeof *s);
+    nq_intern_slot *s = calloc(nslots, sizeof *s);
     if (!s)
         return -1;
     for (size_t i = 0; i <= t->mask; i++) {
-        uint64_t v = t->slots[i];
-        if (!v)
+        nq_intern_slot v = t->slots[i];
+        if (!v.at)
             continue;
-        uint32_t id = (uint32_t)v - 1;
-        uint64_t h = nq_hash_bytes(t->arena + t->strs[id].off, t->strs[id].len);
+        uint64_t h = nq_hash_bytes(t->arena + v.at - 1 + 4, v.len);
         size_t j = h & (nslots - 1);
-        while (s[j])
+        while (s[j].at)
             j = (j + 1) & (nslots - 1);
         s[j] = v;
     }
@@ -63,55 +87,51 @@ static int grow_slots(nq_intern *t)
 
 uint32_t nq_intern_get(const nq_intern *t, const char *s, size_t len, uint64_t hash)
 {
-    uint64_t tag = slot_tag(hash);
+    uint32_t tag = slot_tag(hash);
     for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-        uint64_t v = t->slots[i];
-        if (!v)
+        const nq_intern_slot *e = &t->slots[i];
+        if (!e->at)
             return UINT32_MAX;
-        if ((v >> 32) != tag)
-            continue;
-        uint32_t id = (uint32_t)v - 1;
-        if (t->strs[id].len == len && memcmp(t->arena + t->strs[id].off, s, len) == 0)
-            return id;
+        if (slot_matches(t, e, tag, s, len))
+            return entry_id(t, e);
     }
 }
 
 static uint32_t insert_new(nq_intern *t, size_t slot, const char *s, size_t len, uint64_t hash)
 {
-    if (t->n >= UINT32_MAX - 2 || len > UINT32_MAX)
+    if (t->n >= UINT32_MAX - 2 || len > UINT32_MAX - 8)
         return UINT32_MAX;
     if (NQ_RESERVE(t->strs, t->cap, t->n + 1))
         return UINT32_MAX;
-    if (NQ_RESERVE(t->arena, t->arena_cap, t->arena_used + len + 1))
+    if (NQ_RESERVE(t->arena, t->arena_cap, t->arena_used + len + 4))
         return UINT32_MAX;
     uint32_t id = (uint32_t)t->n++;
-    memcpy(t->arena + t->arena_used, s, len);
-    t->strs[id].off = t->arena_used;
+    char *e = t->arena + t->arena_used;
+    memcpy(e, &id, 4);
+    memcpy(e + 4, s, len);
+    t->strs[id].off = t->arena_used + 4;
     t->strs[id].len = (uint32_t)len;
-    t->arena_used += len;
-    t->slots[slot] = slot_tag(hash) << 32 | (uint64_t)(id + 1);
+    t->slots[slot] = (nq_intern_slot){slot_tag(hash), (uint32_t)len, t->arena_used + 1};
+    t->arena_used += len + 4;
     return id;
 }
 
 uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash)
 {
-    uint64_t tag = slot_tag(hash);
+    uint32_t tag = slot_tag(hash);
     size_t i = hash & t->mask;
     for (;; i = (i + 1) & t->mask) {
-        uint64_t v = t->slots[i];
-        if (!v)
+        const nq_intern_slot *e = &t->slots[i];
+        if (!e->at)
             break;
-        if ((v >> 32) != tag)
-            continue;
-        uint32_t id = (uint32_t)v - 1;
-        if (t->strs[id].len == len && memcmp(t->arena + t->strs[id].off, s, len) == 0)
-            return id;
+        if (slot_matches(t, e, tag, s, len))
+            return entry_id(t, e);
     }
     if ((t->n + 1) * 2 > t->mask + 1) {
         if (grow_slots(t))
             return UINT32_MAX;
         i = hash & t->mask;
-        while (t->slots[i])
+        while (t->slots[i].at)
             i = (i + 1) & t->mask;
     }
     return insert_new(t, i, s, len, hash);

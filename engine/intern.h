@@ -9,8 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct nq_intern_slot {
+    uint32_t tag;        /* high bits of the hash */
+    uint32_t len;
+    uint64_t at;         /* arena offset of the entry + 1; 0 = empty */
+} nq_intern_slot;
+
 typedef struct nq_intern {
-    uint64_t *slots;     /* (hash tag << 32 | id + 1); 0 = empty */
+    nq_intern_slot *slots;   /* arena entries are [u32 id][bytes] */
     size_t mask;         /* slot count - 1 */
     struct nq_istr { uint64_t off; uint32_t len; } *strs;   /* id -> bytes in arena */
     size_t n, cap;       /* ids used, capacity of strs */
@@ -32,6 +38,13 @@ static inline const char *nq_intern_str(const nq_intern *t, uint32_t id, size_t 
     return t->arena + t->strs[id].off;
 }
 
-uint64_t nq_hash_bytes(const void *s, size_t len);
+/* Inlined XXH3: the call costs as much as hashing a short token. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+static inline uint64_t nq_hash_bytes(const void *s, size_t len)
+{
+    return XXH3_64bits(s, len);
+}
 
 #endif
