@@ -100,7 +100,7 @@ nq_status nq_lexicon_open(nq_lexicon *lex, const uint8_t *s, size_t s_len, const
     lex->n_terms = load_u64(s);
     lex->n_blocks = load_u64(s + 8);
     if (lex->n_blocks != (lex->n_terms + NQ_LEX_BLOCK - 1) / NQ_LEX_BLOCK ||
-        lex->n_blocks > (s_len - LEXS_HEADER) / 8 - 1 || lex->n_terms >= NQ_ID_MARK)
+        (s_len - LEXS_HEADER) / 8 < lex->n_blocks + 1 || lex->n_terms >= NQ_ID_MARK)
         return nq_fail(err, NQ_ERR_CORRUPT, "lexicon: inconsistent term and block counts");
     lex->block_offsets = s + LEXS_HEADER;
     lex->data = lex->block_offsets + (lex->n_blocks + 1) * 8;

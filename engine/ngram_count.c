@@ -15,17 +15,17 @@ typedef struct cand {
     uint32_t doc;
 } cand;
 
+/* 16 bytes, so a bucket's table of 2 * 16384 slots fits a 512 KiB L2. */
 typedef struct slot {
     uint64_t key;        /* UINT64_MAX: empty */
     uint32_t count;
-    uint32_t df;
-    uint32_t last_doc;
     uint32_t rank;       /* local rank when kept, NQ_ID_NONE otherwise */
 } slot;
 
 typedef struct kept {
     uint64_t key;
     uint32_t count, df;
+    uint32_t last_doc;   /* for df, counted once the ranks are known */
 } kept;
 
 /* Work shared by the phases of one level. */
@@ -205,36 +205,37 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
         if (e->key == UINT64_MAX) {
             e->key = c[i].key;
             e->count = 0;
-            e->df = 0;
-            e->last_doc = UINT32_MAX;
         }
         e->count++;
-        if (e->last_doc != c[i].doc) {
-            e->last_doc = c[i].doc;
-            e->df++;
-        }
-        if (e->count == j->in->min_count)
-            distinct_kept++;
+        distinct_kept += e->count == j->in->min_count;
         c[i].key = s; /* remember the slot; replaced by the rank below */
     }
     kept *k = malloc((distinct_kept ? distinct_kept : 1) * 2 * sizeof *k);
     if (!k)
         return -1;
     uint64_t nk = 0;
-    for (size_t s = 0; s < cap; s++)
-        if (tab[s].key != UINT64_MAX && tab[s].count >= j->in->min_count)
-            k[nk++] = (kept){tab[s].key, tab[s].count, tab[s].df};
-    sort_kept(k, k + nk, nk);
-    for (size_t s = 0; s < cap; s++)
+    for (size_t s = 0; s < cap; s++) {
         tab[s].rank = NQ_ID_NONE;
+        if (tab[s].key != UINT64_MAX && tab[s].count >= j->in->min_count)
+            k[nk++] = (kept){tab[s].key, tab[s].count, 0, UINT32_MAX};
+    }
+    sort_kept(k, k + nk, nk);
     for (uint64_t r = 0; r < nk; r++) {
         size_t s = mix(k[r].key) & mask;
         while (tab[s].key != k[r].key)
             s = (s + 1) & mask;
         tab[s].rank = (uint32_t)r;
     }
-    for (uint64_t i = 0; i < nc; i++)
-        c[i].key = tab[c[i].key].rank;
+    /* Candidates are in position order, hence in document order: a document
+     * counts once towards df when it first shows up. */
+    for (uint64_t i = 0; i < nc; i++) {
+        uint32_t r = tab[c[i].key].rank;
+        c[i].key = r;
+        if (r != NQ_ID_NONE && k[r].last_doc != c[i].doc) {
+            k[r].last_doc = c[i].doc;
+            k[r].df++;
+        }
+    }
     j->bucket_kept[b] = k;
     j->bucket_nkept[b] = nk;
     return 0;
