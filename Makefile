@@ -33,8 +33,9 @@ sanitize: deps
 	@cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
+# Build and query benchmark on OrangeSum with baselines (QUICK=1: one run each).
 bench: build
-	sh bench/run.sh
+	python3 bench/run.py $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Index-build and query benchmark of ngramq, with baselines in the same run.
+
+usage: bench/run.py [--build DIR] [--corpus DIR_OR_FILE] [--threads 1,2] [--repeat 3] [--quick]
+
+Builds the default index of the corpus (default: ../shared/corpus/orangesum)
+with each thread count, best of --repeat runs, and reports wall time, the
+engine's own phase split, peak memory and index size; then query latency in
+the process (bench_query) and from process start to exit (ngramq count);
+then `zstd -3` (one thread) and `LC_ALL=C sort | uniq -c` word counting over
+the same text, so that ratios hold on a noisy machine. Writes JSON to
+bench/results/ and prints a summary.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_timed(cmd, **kw):
+    """Runs cmd, returns (seconds, peak RSS of the child in MB, stdout, stderr)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{p.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return dt, max(peak, before) / 1024.0, p.stdout, p.stderr
+
+
+def peak_rss_of(cmd):
+    """Peak RSS (MB) of one run, measured with GNU time when present."""
+    if os.path.exists("/usr/bin/time"):
+        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+        if p.returncode == 0:
+            return int(p.stderr.strip().splitlines()[-1]) / 1024.0
+    return None
+
+
+def inputs_of(corpus):
+    if os.path.isdir(corpus):
+        files = sorted(glob.glob(os.path.join(corpus, "*.jsonl")))
+    else:
+        files = [corpus]
+    if not files:
+        sys.exit(f"bench: no .jsonl in {corpus}")
+    return files
+
+
+def text_of(files, out_path):
+    """Title and text of every document, one per paragraph line, for the baselines."""
+    with open(out_path, "w", encoding="utf-8") as out:
+        for f in files:
+            with open(f, encoding="utf-8") as fh:
+                for line in fh:
+                    d = json.loads(line)
+                    if d.get("title"):
+                        out.write(d["title"] + "\n\n")
+                    out.write(d["text"] + "\n")
+
+
+def phases(stderr):
+    m = re.search(r"([\d.]+) s \(read\+tokenize ([\d.]+), lexicon ([\d.]+), n-grams ([\d.]+), write ([\d.]+)\)", stderr)
+    if not m:
+        return {}
+    keys = ["total", "read_tokenize", "lexicon", "ngrams", "write"]
+    return {k: float(v) for k, v in zip(keys, m.groups())}
+
+
+def bench_build(ngramq, files, threads, repeat, tmp):
+    index = os.path.join(tmp, f"bench-t{threads}.nq")
+    cmd = [ngramq, "build", *files, "-o", index, "--threads", str(threads)]
+    best = None
+    for _ in range(repeat):
+        dt, _, _, err = run_timed(cmd)
+        if best is None or dt < best[0]:
+            best = (dt, phases(err))
+    peak = peak_rss_of(cmd)
+    info = json.loads(subprocess.check_output([ngramq, "info", index, "--format", "json"]))
+    return index, {
+        "threads": threads,
+        "seconds": round(best[0], 3),
+        "phases": best[1],
+        "peak_rss_mb": peak,
+        "index_bytes": info["index_bytes"],
+        "text_bytes": info["text_bytes"],
+        "index_to_text": round(info["index_bytes"] / max(1, info["text_bytes"]), 3),
+        "documents": info["documents"],
+        "tokens": info["tokens"],
+        "ngrams": info["ngrams"],
+    }
+
+
+def bench_process_latency(ngramq, index, runs=50):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([ngramq, "count", index, "macron", "--format", "json"], capture_output=True, check=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"runs": runs, "p50_ms": round(times[len(times) // 2], 2), "p99_ms": round(times[-1], 2)}
+
+
+def best_of(cmd, repeat, shell=False):
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, shell=shell, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        dt = time.perf_counter() - t0
+        best = dt if best is None else min(best, dt)
+    return round(best, 3)
+
+
+def baselines(text_path, repeat):
+    out = {}
+    out["zstd_-3_T1_s"] = best_of(["zstd", "-3", "-T1", "-q", "-f", "-c", text_path], repeat)
+    words = f"tr -s '[:space:]' '\\n' < {text_path} | LC_ALL=C sort | uniq -c > /dev/null"
+    out["sort_uniq_words_s"] = best_of(words, 1, shell=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "orangesum"))
+    ap.add_argument("--threads", default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    ngramq = os.path.join(a.build, "ngramq")
+    bench_query = os.path.join(a.build, "bench", "bench_query")
+    files = inputs_of(os.path.abspath(a.corpus))
+    threads = [int(t) for t in a.threads.split(",")] if a.threads else sorted({1, 2, os.cpu_count() or 1})
+    repeat = 1 if a.quick else a.repeat
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    result = {"commit": commit, "corpus": [os.path.relpath(f, ROOT) for f in files], "cpus": os.cpu_count(),
+              "command": " ".join(sys.argv), "builds": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:  # warm the page cache
+            with open(f, "rb") as fh:
+                while fh.read(1 << 24):
+                    pass
+        index = None
+        for t in threads:
+            index, r = bench_build(ngramq, files, t, repeat, tmp)
+            result["builds"].append(r)
+        if os.path.exists(bench_query):
+            result["query_in_process"] = json.loads(subprocess.check_output([bench_query, index, "50" if a.quick else "200"]))
+        result["query_process_start_to_exit"] = bench_process_latency(ngramq, index, 10 if a.quick else 50)
+        text_path = os.path.join(tmp, "text.txt")
+        text_of(files, text_path)
+        result["baselines"] = baselines(text_path, repeat)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = os.path.join(ROOT, "bench", "results", f"{stamp}-{commit}.json")
+    with open(path, "w") as fh:
+        json.dump(result, fh, indent=1)
+    print(f"wrote {os.path.relpath(path, ROOT)}")
+    print(f"{'threads':>7} {'seconds':>8} {'read+tok':>8} {'ngrams':>7} {'write':>6} {'peak MB':>8} {'index/text':>10}")
+    for b in result["builds"]:
+        p = b["phases"]
+        print(f"{b['threads']:>7} {b['seconds']:>8.2f} {p.get('read_tokenize', 0):>8.2f} {p.get('ngrams', 0):>7.2f} "
+              f"{p.get('write', 0):>6.2f} {b['peak_rss_mb'] or 0:>8.0f} {b['index_to_text']:>10.3f}")
+    q = result.get("query_in_process", {})
+    for k, v in q.items():
+        print(f"  {k}: p50 {v['p50_us']} us, p99 {v['p99_us']} us")
+    print(f"  ngramq count, process start to exit: p50 {result['query_process_start_to_exit']['p50_ms']} ms")
+    for k, v in result["baselines"].items():
+        print(f"  baseline {k}: {v}")
+
+
+if __name__ == "__main__":
+    main()
