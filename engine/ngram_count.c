@@ -85,23 +85,45 @@ static void count_candidates(level_job *j, int t)
             cnt[j->bucket_of[j->prev[p]]]++;
 }
 
+/* Software write-combining: candidates for a bucket gather in a cache-line
+ * buffer and go out four at a time, so the scatter into hundreds of buckets
+ * writes whole lines instead of touching a line per candidate. */
+typedef struct wc_line {
+    _Alignas(64) cand c[4];
+} wc_line;
+
 static void scatter_candidates(level_job *j, int t)
 {
     const nq_count_input *in = j->in;
     uint64_t *cursor = j->counts + (size_t)t * j->n_buckets;
     uint64_t lo = thread_lo(in->len, t, j->threads), hi = thread_lo(in->len, t + 1, j->threads);
+    wc_line *wc = aligned_alloc(64, j->n_buckets * sizeof *wc);
+    uint8_t *fill = calloc(j->n_buckets, 1);
     uint64_t d = doc_of(in, lo);
     for (uint64_t p = lo; p < hi; p++) {
         while (d + 1 < in->n_docs && in->doc_start[d + 1] <= p)
             d++;
         if (!is_candidate(j, p))
             continue;
-        uint32_t r = j->prev[p];
-        cand *c = &j->cands[cursor[j->bucket_of[r]]++];
-        c->key = (uint64_t)r << 32 | in->stream[p + (uint64_t)j->n - 1];
-        c->pos = (uint32_t)p;
-        c->doc = (uint32_t)d;
+        uint32_t r = j->prev[p], b = j->bucket_of[r];
+        cand c = {(uint64_t)r << 32 | in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
+        if (!wc || !fill) {
+            j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
+            continue;
+        }
+        wc[b].c[fill[b]] = c;
+        if (++fill[b] == 4) {
+            memcpy(&j->cands[cursor[b]], wc[b].c, sizeof wc[b].c);
+            cursor[b] += 4;
+            fill[b] = 0;
+        }
     }
+    for (uint32_t b = 0; wc && fill && b < j->n_buckets; b++) {
+        memcpy(&j->cands[cursor[b]], wc[b].c, fill[b] * sizeof(cand));
+        cursor[b] += fill[b];
+    }
+    free(wc);
+    free(fill);
 }
 
 /* Turns per-thread counts into write cursors: bucket-major, thread-minor,
@@ -198,6 +220,8 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
         tab[i].key = UINT64_MAX;
     uint64_t distinct_kept = 0;
     for (uint64_t i = 0; i < nc; i++) {
+        if (i + 16 < nc)
+            __builtin_prefetch(&tab[mix(c[i + 16].key) & mask], 1);
         size_t s = mix(c[i].key) & mask;
         while (tab[s].key != c[i].key && tab[s].key != UINT64_MAX)
             s = (s + 1) & mask;
