@@ -2,8 +2,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "error.h"
+#include "format.h"
 #include "varint.h"
 #include "vec.h"
 
@@ -157,4 +159,107 @@ nq_status nq_docs_encode(nq_docs_builder *b, uint8_t **docs, size_t *docs_len, u
     *docs = buf;
     *docs_len = len;
     return NQ_OK;
+}
+
+/* ---- reading ---- */
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+nq_status nq_docs_decode(const uint8_t *stored, size_t size, uint32_t codec, uint64_t raw_size,
+                         uint64_t n_docs, uint8_t **out, size_t *out_len, nq_error *err)
+{
+    if (raw_size < DOCS_HEADER || raw_size > ((uint64_t)1 << 40))
+        return nq_fail(err, NQ_ERR_CORRUPT, "bad size %llu", (unsigned long long)raw_size);
+    uint8_t *buf = malloc(raw_size);
+    if (!buf)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory decoding %llu bytes", (unsigned long long)raw_size);
+    if (codec == NQ_CODEC_ZSTD) {
+        size_t got = ZSTD_decompress(buf, raw_size, stored, size);
+        if (ZSTD_isError(got) || got != raw_size) {
+            free(buf);
+            return nq_fail(err, NQ_ERR_CORRUPT, "does not decompress to its recorded size");
+        }
+    } else if (size == raw_size) {
+        memcpy(buf, stored, size);
+    } else {
+        free(buf);
+        return nq_fail(err, NQ_ERR_CORRUPT, "stored and raw sizes differ");
+    }
+    uint64_t n = get_u64(buf), pool = get_u64(buf + 8);
+    if (n != n_docs || n > (raw_size - DOCS_HEADER) / sizeof(nq_doc_record) ||
+        DOCS_HEADER + n * sizeof(nq_doc_record) + pool != raw_size) {
+        free(buf);
+        return nq_fail(err, NQ_ERR_CORRUPT, "record count or pool size inconsistent");
+    }
+    *out = buf;
+    *out_len = raw_size;
+    return NQ_OK;
+}
+
+static int pool_str(const uint8_t *pool, uint64_t pool_len, uint64_t off, const char **s, size_t *len)
+{
+    if (off >= pool_len)
+        return -1;
+    const uint8_t *p = pool + off, *end = pool + pool_len;
+    uint64_t n;
+    if (nq_varint_get(&p, end, &n) || n > (uint64_t)(end - p))
+        return -1;
+    *s = (const char *)p;
+    *len = (size_t)n;
+    return 0;
+}
+
+int nq_docs_get(const uint8_t *docs, size_t len, uint64_t i, nq_doc_info *doc, uint32_t *source)
+{
+    uint64_t n = get_u64(docs);
+    nq_doc_record r;
+    memcpy(&r, docs + DOCS_HEADER + i * sizeof r, sizeof r);
+    const uint8_t *pool = docs + DOCS_HEADER + n * sizeof r;
+    uint64_t pool_len = len - (uint64_t)(pool - docs);
+    memset(doc, 0, sizeof *doc);
+    doc->date = r.date;
+    doc->tokens = r.tokens;
+    doc->sentences = r.sentences;
+    doc->paragraphs = r.paragraphs;
+    *source = r.source;
+    if (pool_str(pool, pool_len, r.id_off, &doc->id, &doc->id_len))
+        return -1;
+    if (r.title_off != NQ_NO_TITLE && pool_str(pool, pool_len, r.title_off, &doc->title, &doc->title_len))
+        return -1;
+    return 0;
+}
+
+nq_status nq_sources_check(const uint8_t *srcs, size_t len, uint64_t *n_out, nq_error *err)
+{
+    if (len < 16)
+        return nq_fail(err, NQ_ERR_CORRUPT, "too short");
+    uint64_t n = get_u64(srcs);
+    if (n > (len - 16) / 16)
+        return nq_fail(err, NQ_ERR_CORRUPT, "source count %llu does not fit", (unsigned long long)n);
+    const uint8_t *offs = srcs + 8 + n * 8;
+    uint64_t bytes = len - (8 + n * 16 + 8), prev = 0;
+    for (uint64_t i = 0; i <= n; i++) {
+        uint64_t o = get_u64(offs + i * 8);
+        if (o < prev || o > bytes)
+            return nq_fail(err, NQ_ERR_CORRUPT, "name offsets out of order");
+        prev = o;
+    }
+    *n_out = n;
+    return NQ_OK;
+}
+
+void nq_sources_get(const uint8_t *srcs, uint64_t n, uint64_t i, const char **name, size_t *len,
+                    uint64_t *documents)
+{
+    const uint8_t *offs = srcs + 8 + n * 8;
+    const char *bytes = (const char *)(offs + (n + 1) * 8);
+    uint64_t a = get_u64(offs + i * 8), b = get_u64(offs + (i + 1) * 8);
+    *name = bytes + a;
+    *len = (size_t)(b - a);
+    *documents = get_u64(srcs + 8 + i * 8);
 }

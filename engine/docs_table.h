@@ -50,4 +50,17 @@ int nq_docs_add(nq_docs_builder *b, const char *id, size_t id_len, const char *t
 nq_status nq_docs_encode(nq_docs_builder *b, uint8_t **docs, size_t *docs_len, uint8_t **srcs,
                          size_t *srcs_len, nq_docs_summary *summary, nq_error *err);
 
+/* Reading. DOCS is decoded once into a malloc'd buffer (*out) and checked:
+ * n_docs records, and a pool that the records' offsets stay within. */
+nq_status nq_docs_decode(const uint8_t *stored, size_t size, uint32_t codec, uint64_t raw_size,
+                         uint64_t n_docs, uint8_t **out, size_t *out_len, nq_error *err);
+/* Document i of a decoded table; *source is its SRCS index or NQ_NO_SOURCE.
+ * Returns -1 when its strings run out of the pool. */
+int nq_docs_get(const uint8_t *docs, size_t len, uint64_t i, nq_doc_info *doc, uint32_t *source);
+
+/* Checks the SRCS layout (sizes, monotone offsets) and returns its count. */
+nq_status nq_sources_check(const uint8_t *srcs, size_t len, uint64_t *n, nq_error *err);
+void nq_sources_get(const uint8_t *srcs, uint64_t n, uint64_t i, const char **name, size_t *len,
+                    uint64_t *documents);
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "docs_table.h"
 #include "error.h"
 
 static void section_name(uint32_t id, char out[8])
@@ -81,6 +82,14 @@ const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len)
     return NULL;
 }
 
+const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id)
+{
+    for (uint32_t i = 0; i < ix->header->section_count; i++)
+        if (ix->sections[i].id == id)
+            return &ix->sections[i];
+    return NULL;
+}
+
 static nq_status require(const nq_index *ix, uint32_t id, const uint8_t **p, size_t *len, nq_error *err)
 {
     *p = nq_index_section(ix, id, len);
@@ -111,6 +120,14 @@ static nq_status load_views(nq_index *ix, nq_error *err)
     ix->max_n = (int)ix->meta[NQ_META_MAX_N];
     if (ix->max_n < 1 || ix->max_n > NQ_MAX_ORDER || ix->lex.n_terms != ix->meta[NQ_META_TYPES])
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: META disagrees with the lexicon", ix->path);
+    const uint8_t *srcs;
+    size_t srcs_len;
+    st = require(ix, NQ_SEC_SRCS, &srcs, &srcs_len, err);
+    if (!st)
+        st = nq_sources_check(srcs, srcs_len, &ix->n_sources, err);
+    if (st)
+        return nq_fail(err, st, "%s: section SRCS: %s", ix->path, err ? err->message : "malformed");
+    ix->srcs = srcs;
     uint64_t parents = ix->lex.n_terms;
     for (int n = 2; n <= ix->max_n; n++) {
         const uint8_t *p;
@@ -158,6 +175,7 @@ nq_status nq_index_open(const char *path, nq_index **out, nq_error *err)
         free(ix);
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
     }
+    pthread_mutex_init(&ix->docs_lock, NULL);
     nq_status st = map_file(ix, err);
     if (!st)
         st = check_header(ix, err);
@@ -181,6 +199,8 @@ void nq_index_close(nq_index *ix)
         return;
     if (ix->map)
         munmap((void *)ix->map, ix->map_len);
+    pthread_mutex_destroy(&ix->docs_lock);
+    free(ix->docs);
     free(ix->path);
     free(ix);
 }
@@ -214,4 +234,58 @@ void nq_index_get_info(const nq_index *ix, nq_index_info *info)
         info->sections[i].bytes = e->size;
         info->sections[i].raw_bytes = e->raw_size;
     }
+}
+
+/* Decodes DOCS on first use; later calls find it ready. */
+static nq_status load_docs(nq_index *ix, nq_error *err)
+{
+    nq_status st = NQ_OK;
+    pthread_mutex_lock(&ix->docs_lock);
+    if (!ix->docs) {
+        const nq_section_entry *e = nq_index_section_entry(ix, NQ_SEC_DOCS);
+        if (!e)
+            st = nq_fail(err, NQ_ERR_CORRUPT, "%s: section DOCS is missing", ix->path);
+        else
+            st = nq_docs_decode(ix->map + e->offset, e->size, e->codec, e->raw_size,
+                                ix->meta[NQ_META_DOCUMENTS], &ix->docs, &ix->docs_len, err);
+        if (st)
+            st = nq_fail(err, st, "%s: section DOCS: %s", ix->path, err ? err->message : "malformed");
+    }
+    pthread_mutex_unlock(&ix->docs_lock);
+    return st;
+}
+
+nq_status nq_index_doc(nq_index *ix, uint64_t i, nq_doc_info *doc, nq_error *err)
+{
+    if (i >= ix->meta[NQ_META_DOCUMENTS])
+        return nq_fail(err, NQ_ERR_ARG, "document %llu out of range (the index has %llu)", (unsigned long long)i,
+                       (unsigned long long)ix->meta[NQ_META_DOCUMENTS]);
+    nq_status st = load_docs(ix, err);
+    if (st)
+        return st;
+    uint32_t source;
+    if (nq_docs_get(ix->docs, ix->docs_len, i, doc, &source) != 0)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: document %llu has strings out of bounds", ix->path,
+                       (unsigned long long)i);
+    uint64_t count;
+    if (source != NQ_NO_SOURCE &&
+        nq_index_source(ix, source, &doc->source, &doc->source_len, &count, err) != NQ_OK)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: document %llu names source %u, which does not exist", ix->path,
+                       (unsigned long long)i, source);
+    return NQ_OK;
+}
+
+uint64_t nq_index_source_count(const nq_index *ix)
+{
+    return ix->n_sources;
+}
+
+nq_status nq_index_source(const nq_index *ix, uint64_t i, const char **name, size_t *len, uint64_t *documents,
+                          nq_error *err)
+{
+    if (i >= ix->n_sources)
+        return nq_fail(err, NQ_ERR_ARG, "source %llu out of range (the index has %llu)", (unsigned long long)i,
+                       (unsigned long long)ix->n_sources);
+    nq_sources_get(ix->srcs, ix->n_sources, i, name, len, documents);
+    return NQ_OK;
 }

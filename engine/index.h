@@ -2,6 +2,7 @@
 #ifndef NQ_INDEX_H
 #define NQ_INDEX_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "format.h"
@@ -19,9 +20,16 @@ struct nq_index {
     nq_lexicon lex;
     nq_ngram_view ngram[NQ_MAX_ORDER + 1];   /* [2..max_n] */
     int max_n;
+    const uint8_t *srcs;                     /* SRCS section, checked at open */
+    uint64_t n_sources;
+    pthread_mutex_t docs_lock;               /* guards the lazy decoding of DOCS */
+    uint8_t *docs;                           /* decoded DOCS, NULL until first use */
+    size_t docs_len;
 };
 
 /* Bytes of a raw section by id, or NULL when absent. */
 const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len);
+/* The table entry of a section by id, or NULL when absent. */
+const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id);
 
 #endif

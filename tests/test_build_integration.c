@@ -25,7 +25,14 @@ typedef struct entry {
     uint64_t last_doc;
 } entry;
 
+typedef struct doc_row {
+    char *id;
+    uint32_t tokens, sentences, paragraphs;
+} doc_row;
+
 typedef struct brute {
+    doc_row *rows;
+    size_t n_docs, docs_cap;
     entry *slots;
     size_t cap, used;
     uint64_t docs, sentences, paragraphs, tokens;
@@ -82,6 +89,7 @@ static entry *brute_get(brute *b, const char *key, size_t len, int insert)
 static int brute_doc(void *user, const nq_tokenized_doc *d)
 {
     brute *b = user;
+    uint64_t sentences0 = b->sentences, paragraphs0 = b->paragraphs;
     b->docs++;
     b->tokens += d->n_tokens;
     if (d->n_tokens) {
@@ -92,6 +100,13 @@ static int brute_doc(void *user, const nq_tokenized_doc *d)
         b->sentences += d->tokens[i].sentence != d->tokens[i - 1].sentence;
         b->paragraphs += d->tokens[i].paragraph != d->tokens[i - 1].paragraph;
     }
+    if (b->n_docs == b->docs_cap) {
+        b->docs_cap = b->docs_cap ? b->docs_cap * 2 : 64;
+        b->rows = realloc(b->rows, b->docs_cap * sizeof *b->rows);
+        assert_non_null(b->rows);
+    }
+    b->rows[b->n_docs++] = (doc_row){strndup(d->id, d->id_len), (uint32_t)d->n_tokens,
+                                     (uint32_t)(b->sentences - sentences0), (uint32_t)(b->paragraphs - paragraphs0)};
     for (size_t i = 0; i < d->n_tokens; i++) {
         size_t len = 0;
         for (int n = 1; n <= MAX_N && i + (size_t)n <= d->n_tokens; n++) {
@@ -121,6 +136,9 @@ static int brute_doc(void *user, const nq_tokenized_doc *d)
 
 static void brute_free(brute *b)
 {
+    for (size_t i = 0; i < b->n_docs; i++)
+        free(b->rows[i].id);
+    free(b->rows);
     for (size_t i = 0; i < b->cap; i++)
         free(b->slots[i].key);
     free(b->slots);
@@ -234,6 +252,54 @@ static void check_top(const nq_index *ix, const brute *b, int n, const char *pre
     free(list);
 }
 
+static void check_docs(nq_index *ix, const brute *b)
+{
+    for (size_t i = 0; i < b->n_docs; i++) {
+        nq_doc_info d;
+        nq_error err;
+        assert_int_equal(nq_index_doc(ix, i, &d, &err), NQ_OK);
+        assert_int_equal(d.id_len, strlen(b->rows[i].id));
+        assert_memory_equal(d.id, b->rows[i].id, d.id_len);
+        assert_int_equal(d.tokens, b->rows[i].tokens);
+        assert_int_equal(d.sentences, b->rows[i].sentences);
+        assert_int_equal(d.paragraphs, b->rows[i].paragraphs);
+    }
+    nq_doc_info d;
+    nq_error err;
+    assert_int_equal(nq_index_doc(ix, b->n_docs, &d, &err), NQ_ERR_ARG);
+}
+
+/* The seeds' metadata, copied by hand from the corpus README. */
+static void check_seed_metadata(nq_index *ix)
+{
+    static const struct {
+        const char *id, *source, *title;
+        uint32_t date;
+    } want[] = {
+        {"000_db2ae3c6fee6a6e1", "unknown", NULL, 20240000},
+        {"001_d438b4b8bef9c387", "Alliancy", "[Edito] L\u2019IA, r\u00e9el enjeu de souverainet\u00e9 nationale", 20230600},
+        {"002_5bf17234efb5571f", "unknown", NULL, 20230600},
+        {"003_6b6e922a52ce3391", "Smile", "L'IA, l'open source et la souverainet\u00e9\u00a0: un enjeu strat\u00e9gique pour l'Europe", 20250212},
+        {"004_81d65ba2dd7e50cd", "unknown", "Faire de la rance le bastion de l'IA europ\u00e9enne : l'heure de l'offensive a sonn\u00e9", 20250000},
+    };
+    assert_int_equal(nq_index_source_count(ix), 3);
+    for (size_t i = 0; i < 5; i++) {
+        nq_doc_info d;
+        nq_error err;
+        assert_int_equal(nq_index_doc(ix, i, &d, &err), NQ_OK);
+        assert_int_equal(d.id_len, strlen(want[i].id));
+        assert_memory_equal(d.id, want[i].id, d.id_len);
+        assert_int_equal(d.date, want[i].date);
+        assert_int_equal(d.source_len, strlen(want[i].source));
+        assert_memory_equal(d.source, want[i].source, d.source_len);
+        assert_int_equal(d.title == NULL, want[i].title == NULL);
+        if (want[i].title) {
+            assert_int_equal(d.title_len, strlen(want[i].title));
+            assert_memory_equal(d.title, want[i].title, d.title_len);
+        }
+    }
+}
+
 static void compare_files(const char *a, const char *b)
 {
     size_t la, lb;
@@ -268,6 +334,9 @@ static void check_corpus(const char *name, size_t stride)
     nq_index *ix;
     assert_int_equal(nq_index_open(out, &ix, &err), NQ_OK);
     check_info(ix, &b);
+    check_docs(ix, &b);
+    if (strcmp(name, "seeds.jsonl") == 0)
+        check_seed_metadata(ix);
     check_counts(ix, &b, stride);
     for (int n = 1; n <= MAX_N; n++)
         check_top(ix, &b, n, NULL, 40);

@@ -196,6 +196,30 @@ typedef struct nq_index_info {
 
 void nq_index_get_info(const nq_index *index, nq_index_info *info);
 
+/* One document of the index, by number (corpus order). Strings point into
+ * the index and stay valid until it is closed; they are not NUL-terminated. */
+typedef struct nq_doc_info {
+    const char *id;
+    size_t id_len;
+    const char *title;       /* NULL when the document had none */
+    size_t title_len;
+    const char *source;      /* NULL when the document had none */
+    size_t source_len;
+    uint32_t date;           /* YYYYMMDD, 00 for unknown month/day; 0 = undated */
+    uint32_t tokens, sentences, paragraphs;
+} nq_doc_info;
+
+/* Fills doc with document number i (< documents). The documents table is
+ * decompressed on first use. NQ_ERR_ARG for an out-of-range i,
+ * NQ_ERR_CORRUPT when the table does not decode. */
+nq_status nq_index_doc(nq_index *index, uint64_t i, nq_doc_info *doc, nq_error *err);
+
+/* Number of distinct sources, and source number i (byte-wise order) with the
+ * number of documents it has. */
+uint64_t nq_index_source_count(const nq_index *index);
+nq_status nq_index_source(const nq_index *index, uint64_t i, const char **name, size_t *len,
+                          uint64_t *documents, nq_error *err);
+
 /* Result of counting one phrase. */
 typedef struct nq_count_result {
     size_t n_tokens;         /* tokens in the phrase after tokenization */
