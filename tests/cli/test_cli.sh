@@ -1,0 +1,137 @@
+#!/bin/bash
+# The ngramq command line end to end: exit codes, messages naming file and
+# line, bad input handling, --strict, every output format, every input kind.
+# Env: NQ_BIN (the CLI), NQ_TMPDIR (scratch), NQ_SOURCE_DIR (the repo).
+set -u
+bin=${NQ_BIN:?NQ_BIN is not set}
+src=${NQ_SOURCE_DIR:?NQ_SOURCE_DIR is not set}
+tmp=$(mktemp -d "${NQ_TMPDIR:-/tmp}/cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { # check DESCRIPTION COMMAND... : the command must succeed
+    local what=$1; shift
+    if "$@"; then ok; else bad "$what"; fi
+}
+json_get() { # json_get FILE EXPR: prints a Python expression over the parsed JSON (bound to j)
+    python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+# --- usage and help -------------------------------------------------------
+"$bin" >/dev/null 2>&1; check "no arguments exits 2" test $? -eq 2
+"$bin" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
+for c in build info count top tokenize; do
+    "$bin" $c --help >"$tmp/help" 2>&1; check "$c --help exits 0" test $? -eq 0
+    check "$c --help prints usage" grep -q "usage: ngramq $c" "$tmp/help"
+done
+"$bin" --version >"$tmp/v"; check "--version" grep -q "fr-1" "$tmp/v"
+
+# --- build of the demo corpus and the four formats --------------------------
+idx=$tmp/demo.nq
+"$bin" build "$src/data/demo/articles.jsonl" -o "$idx" --quiet 2>"$tmp/err"
+check "demo build succeeds" test $? -eq 0
+check "--quiet prints nothing" test ! -s "$tmp/err"
+"$bin" info "$idx" --format json >"$tmp/info.json"
+check "info has the documented keys" test "$(json_get "$tmp/info.json" \
+    "all(k in j for k in ['documents','sentences','paragraphs','tokens','types','tokenizer','ngrams'])")" = True
+check "info counts the demo articles" test "$(json_get "$tmp/info.json" "j['documents']")" -ge 20
+check "info names the tokenizer" test "$(json_get "$tmp/info.json" "j['tokenizer']")" = fr-1
+"$bin" count "$idx" "souveraineté" "zzzqqq" "souveraineté numérique européenne de la France et de" --format json >"$tmp/c.json"
+check "count finds souveraineté" test "$(json_get "$tmp/c.json" "j[0]['count'] > 0 and j[0]['documents'] > 0")" = True
+check "absent word counts 0" test "$(json_get "$tmp/c.json" "j[1]['count']")" = 0
+check "a long phrase is null, not 0" test "$(json_get "$tmp/c.json" "j[2]['count'] is None and 'upper_bound' in j[2]")" = True
+"$bin" count "$idx" "L’IA" "l'ia" "L'IA" --format json >"$tmp/c2.json"
+check "query forms of l'IA agree" test "$(json_get "$tmp/c2.json" "len({r['count'] for r in j}) == 1 and j[0]['count'] > 0")" = True
+"$bin" count "$idx" "open source" --format tsv >"$tmp/c.tsv"
+check "tsv has a header and a row" test "$(wc -l <"$tmp/c.tsv")" -eq 2
+check "tsv header" grep -q "^expr	count	documents" "$tmp/c.tsv"
+"$bin" top "$idx" -n 2 -k 5 --format csv >"$tmp/t.csv"
+check "csv has 6 lines" test "$(wc -l <"$tmp/t.csv")" -eq 6
+check "csv header" grep -q "^ngram,count,documents" "$tmp/t.csv"
+"$bin" top "$idx" -n 1 -k 3 --format table >"$tmp/t.txt"
+check "table has a header" grep -q "^ngram  *count  *documents" "$tmp/t.txt"
+"$bin" top "$idx" -n 9 >/dev/null 2>"$tmp/err"; check "top -n beyond max_n fails" test $? -ne 0
+check "top -n beyond max_n says why" grep -q "order 1 to 5" "$tmp/err"
+"$bin" count "$idx" "open source" --format yaml >/dev/null 2>&1; check "unknown format fails" test $? -ne 0
+"$bin" count "$idx" "..." --format json >/dev/null 2>"$tmp/err"; check "a phrase with no token fails" test $? -ne 0
+
+# --- bad input: reported with file:line, counted, build goes on -------------
+bad_in=$tmp/bad.jsonl
+{
+    echo '{"id": "ok1", "date": "2024-03-01", "source": "A", "title": "Titre", "text": "Un texte valide."}'
+    echo 'this is not json'
+    echo '{"id": "notext", "title": "Sans texte"}'
+    echo '{"id": "wrongtype", "text": 42}'
+    echo '{"id": "baddate", "date": "2023-02-30", "text": "Date impossible."}'
+    printf '{"id": "utf8", "text": "octets \xff\xfe invalides"}\n'
+    echo ''
+    echo '{"id": "ok2", "text": "Encore un texte valide."}'
+} >"$bad_in"
+"$bin" build "$bad_in" -o "$tmp/bad.nq" 2>"$tmp/err"
+check "a build with bad lines exits 0" test $? -eq 0
+check "not JSON reported at line 2" grep -q "bad.jsonl:2: not JSON" "$tmp/err"
+check "missing text reported at line 3" grep -q "bad.jsonl:3: .*text" "$tmp/err"
+check "wrong type reported at line 4" grep -q "bad.jsonl:4: .*text.*number" "$tmp/err"
+check "impossible date reported at line 5" grep -q "bad.jsonl:5: impossible date" "$tmp/err"
+check "invalid UTF-8 reported at line 6" grep -q "bad.jsonl:6: 2 invalid UTF-8" "$tmp/err"
+check "summary counts skipped records" grep -q "skipped records: 3, bad dates: 1, invalid UTF-8 replaced: 2" "$tmp/err"
+"$bin" info "$tmp/bad.nq" --format json >"$tmp/bad.json"
+check "bad build keeps 4 documents" test "$(json_get "$tmp/bad.json" "j['documents']")" -eq 4
+check "the bad date is dropped" test "$(json_get "$tmp/bad.json" "j['dated_documents']")" -eq 1
+"$bin" build "$bad_in" -o "$tmp/strict.nq" --strict 2>"$tmp/err"
+check "--strict fails" test $? -ne 0
+check "--strict names the first bad line" grep -q "bad.jsonl:2" "$tmp/err"
+check "--strict leaves no index" test ! -e "$tmp/strict.nq"
+check "--strict leaves no temporary file" test -z "$(ls "$tmp" | grep tmp-)"
+"$bin" build "$tmp/missing.jsonl" -o "$tmp/m.nq" 2>"$tmp/err"
+check "a missing input fails" test $? -ne 0
+check "a missing input is named" grep -q "missing.jsonl" "$tmp/err"
+
+# --- input kinds give the same index ---------------------------------------
+"$bin" build "$src/data/demo/articles.jsonl" -o "$tmp/a.nq" --quiet
+zstd -q -c "$src/data/demo/articles.jsonl" >"$tmp/articles.jsonl.zst"
+"$bin" build "$tmp/articles.jsonl.zst" -o "$tmp/z.nq" --quiet
+check "a .jsonl.zst input gives the same index" cmp -s "$tmp/a.nq" "$tmp/z.nq"
+"$bin" build - -o "$tmp/s.nq" --quiet <"$src/data/demo/articles.jsonl"
+check "stdin gives the same index" cmp -s "$tmp/a.nq" "$tmp/s.nq"
+"$bin" build "$src/data/demo/articles.jsonl" -o "$tmp/t4.nq" --quiet --threads 4
+check "4 threads give the same bytes" cmp -s "$tmp/a.nq" "$tmp/t4.nq"
+mkdir -p "$tmp/dir/b" "$tmp/dir/a"
+printf 'Premier document.\n\nDeux paragraphes.' >"$tmp/dir/b/x.txt"
+printf 'Second document.' >"$tmp/dir/a.txt"
+printf 'Troisième.' >"$tmp/dir/a/z.txt"
+"$bin" tokenize "$tmp/dir" >"$tmp/tok.jsonl"
+check "a directory is walked in byte order" test "$(python3 -c "import json,sys; print(' '.join(json.loads(l)['id'] for l in open(sys.argv[1])))" "$tmp/tok.jsonl")" = "a.txt a/z.txt b/x.txt"
+"$bin" build "$tmp/dir" -o "$tmp/d.nq" --quiet
+"$bin" info "$tmp/d.nq" --format json >"$tmp/d.json"
+check "text files: 3 documents, 4 paragraphs" test "$(json_get "$tmp/d.json" "(j['documents'], j['paragraphs'])")" = "(3, 4)"
+: >"$tmp/empty.jsonl"
+"$bin" build "$tmp/empty.jsonl" -o "$tmp/e.nq" --quiet
+check "an empty corpus gives an index" test $? -eq 0
+"$bin" info "$tmp/e.nq" --format json >"$tmp/e.json"
+check "an empty index has 0 documents" test "$(json_get "$tmp/e.json" "j['documents']")" -eq 0
+"$bin" count "$tmp/e.nq" "mot" --format json >"$tmp/e2.json"
+check "count on an empty index is 0" test "$(json_get "$tmp/e2.json" "j[0]['count']")" -eq 0
+"$bin" build "$src/data/demo/articles.jsonl" -o "$tmp/f.nq" --quiet --field text=title
+"$bin" info "$tmp/f.nq" --format json >"$tmp/f.json"
+check "--field text=title reads the titles" test "$(json_get "$tmp/f.json" "j['tokens'] < 2000")" = True
+
+# --- a damaged index is refused, not crashed on ------------------------------
+cp "$idx" "$tmp/dmg.nq"
+python3 -c "
+import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0x40; open(p,'wb').write(b)" "$tmp/dmg.nq"
+"$bin" info "$tmp/dmg.nq" >/dev/null 2>"$tmp/err"
+check "a flipped byte is refused" test $? -eq 1
+check "the message names the checksum" grep -q "checksum" "$tmp/err"
+head -c 1000 "$idx" >"$tmp/trunc.nq"
+"$bin" count "$tmp/trunc.nq" mot >/dev/null 2>"$tmp/err"
+check "a truncated index is refused" test $? -eq 1
+check "the message says truncated" grep -q "truncated" "$tmp/err"
+"$bin" info "$bad_in" >/dev/null 2>"$tmp/err"
+check "a JSONL file is not an index" grep -q "not an ngramq index" "$tmp/err"
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
