@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 nq_status nq_fail(nq_error *err, nq_status code, const char *fmt, ...)
 {
@@ -12,6 +13,23 @@ nq_status nq_fail(nq_error *err, nq_status code, const char *fmt, ...)
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
     }
+    return code;
+}
+
+nq_status nq_wrap(nq_error *err, nq_status code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    char inner[sizeof err->message];
+    memcpy(inner, err->message, sizeof inner);
+    inner[sizeof inner - 1] = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof err->message)
+        snprintf(err->message + n, sizeof err->message - (size_t)n, ": %s", inner);
+    err->code = code;
     return code;
 }
 

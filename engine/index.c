@@ -51,22 +51,38 @@ static nq_status check_header(const nq_index *ix, nq_error *err)
     return NQ_OK;
 }
 
+/* Sections lie in file order with zeroed alignment padding between them and
+ * before the table, so every byte of the file is covered by a check. */
+static nq_status check_padding(const nq_index *ix, uint64_t from, uint64_t to, nq_error *err)
+{
+    for (uint64_t p = from; p < to; p++)
+        if (ix->map[p])
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: corrupt padding at offset %llu", ix->path,
+                           (unsigned long long)p);
+    return NQ_OK;
+}
+
 static nq_status check_sections(const nq_index *ix, nq_error *err)
 {
+    uint64_t end = NQ_HEADER_SIZE;
     for (uint32_t i = 0; i < ix->header->section_count; i++) {
         const nq_section_entry *e = &ix->sections[i];
         char name[8];
         section_name(e->id, name);
-        if (e->offset % NQ_SECTION_ALIGN || e->offset < NQ_HEADER_SIZE || e->offset > ix->map_len ||
-            e->size > ix->map_len - e->offset)
+        if (e->offset > ix->header->table_offset || e->size > ix->header->table_offset - e->offset)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s runs past the end of the file", ix->path, name);
+        if (e->offset % NQ_SECTION_ALIGN || e->offset < end)
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s overlaps the one before it", ix->path, name);
+        if (check_padding(ix, end, e->offset, err))
+            return NQ_ERR_CORRUPT;
+        end = e->offset + e->size;
         if (e->codec != NQ_CODEC_RAW && e->codec != NQ_CODEC_ZSTD)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s has unknown codec %u", ix->path, name, e->codec);
         if (XXH3_64bits(ix->map + e->offset, e->size) != e->checksum)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s checksum mismatch (corrupt data at offset %llu)",
                            ix->path, name, (unsigned long long)e->offset);
     }
-    return NQ_OK;
+    return check_padding(ix, end, ix->header->table_offset, err);
 }
 
 const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len)
@@ -116,17 +132,18 @@ static nq_status load_views(nq_index *ix, nq_error *err)
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: section META is malformed", ix->path);
     memcpy(ix->meta, meta + 8, 8 * (count < NQ_META_COUNT ? count : NQ_META_COUNT));
     if (nq_lexicon_open(&ix->lex, lexs, lexs_len, lexf, lexf_len, err))
-        return nq_fail(err, NQ_ERR_CORRUPT, "%s: %s", ix->path, err ? err->message : "bad lexicon");
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
     ix->max_n = (int)ix->meta[NQ_META_MAX_N];
     if (ix->max_n < 1 || ix->max_n > NQ_MAX_ORDER || ix->lex.n_terms != ix->meta[NQ_META_TYPES])
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: META disagrees with the lexicon", ix->path);
     const uint8_t *srcs;
     size_t srcs_len;
     st = require(ix, NQ_SEC_SRCS, &srcs, &srcs_len, err);
-    if (!st)
-        st = nq_sources_check(srcs, srcs_len, &ix->n_sources, err);
     if (st)
-        return nq_fail(err, st, "%s: section SRCS: %s", ix->path, err ? err->message : "malformed");
+        return st;
+    st = nq_sources_check(srcs, srcs_len, &ix->n_sources, err);
+    if (st)
+        return nq_wrap(err, st, "%s: section SRCS", ix->path);
     ix->srcs = srcs;
     uint64_t parents = ix->lex.n_terms;
     for (int n = 2; n <= ix->max_n; n++) {
@@ -136,8 +153,7 @@ static nq_status load_views(nq_index *ix, nq_error *err)
         if (st)
             return st;
         if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
-            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section NG%d: %s", ix->path, n,
-                           err ? err->message : "malformed");
+            return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section NG%d", ix->path, n);
         parents = ix->ngram[n].n;
     }
     return NQ_OK;
@@ -249,7 +265,7 @@ static nq_status load_docs(nq_index *ix, nq_error *err)
             st = nq_docs_decode(ix->map + e->offset, e->size, e->codec, e->raw_size,
                                 ix->meta[NQ_META_DOCUMENTS], &ix->docs, &ix->docs_len, err);
         if (st)
-            st = nq_fail(err, st, "%s: section DOCS: %s", ix->path, err ? err->message : "malformed");
+            st = nq_wrap(err, st, "%s: section DOCS", ix->path);
     }
     pthread_mutex_unlock(&ix->docs_lock);
     return st;
