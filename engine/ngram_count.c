@@ -7,13 +7,19 @@
 #include "error.h"
 #include "format.h"
 
-/* A candidate occurrence. After counting, key is replaced by the n-gram's
- * rank within its bucket (or NQ_ID_NONE when it was pruned). */
+/* A candidate occurrence, 12 bytes. Once its bucket is counted, prefix is
+ * reused for the table slot and then for the n-gram's rank in the bucket
+ * (NQ_ID_NONE when pruned). */
 typedef struct cand {
-    uint64_t key;        /* prefix rank << 32 | last term id */
+    uint32_t prefix;     /* rank of the (n-1)-gram at pos */
+    uint32_t word;       /* term id of the n-gram's last token */
     uint32_t pos;
-    uint32_t doc;
 } cand;
+
+static inline uint64_t cand_key(const cand *c)
+{
+    return (uint64_t)c->prefix << 32 | c->word;
+}
 
 /* 16 bytes, so a bucket's table of 2 * 16384 slots fits a 512 KiB L2. */
 typedef struct slot {
@@ -33,7 +39,7 @@ typedef struct level_job {
     const nq_count_input *in;
     int n;
     const uint32_t *prev;       /* rank of the (n-1)-gram at each position */
-    const uint32_t *bucket_of;  /* prefix rank -> bucket */
+    const uint16_t *bucket_of;  /* prefix rank -> bucket */
     uint32_t n_buckets;
     int threads;
     uint64_t *counts;           /* [thread][bucket] candidates, then write cursors */
@@ -71,6 +77,26 @@ static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
     return lo ? lo - 1 : 0;
 }
 
+/* The document holding pos, searched forward from document d (pos only
+ * grows within a bucket, by a few documents at a time: gallop, then bisect). */
+static inline uint64_t doc_from(const nq_count_input *in, uint64_t d, uint64_t pos)
+{
+    if (d + 1 >= in->n_docs || in->doc_start[d + 1] > pos)
+        return d;
+    uint64_t step = 1;
+    while (d + step < in->n_docs && in->doc_start[d + step] <= pos)
+        step *= 2;
+    uint64_t lo = d + step / 2, hi = d + step < in->n_docs ? d + step : in->n_docs;
+    while (hi - lo > 1) { /* doc_start[lo] <= pos < doc_start[hi] */
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (in->doc_start[mid] <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static inline int is_candidate(const level_job *j, uint64_t p)
 {
     return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
@@ -85,11 +111,12 @@ static void count_candidates(level_job *j, int t)
             cnt[j->bucket_of[j->prev[p]]]++;
 }
 
-/* Software write-combining: candidates for a bucket gather in a cache-line
- * buffer and go out four at a time, so the scatter into hundreds of buckets
- * writes whole lines instead of touching a line per candidate. */
+/* Software write-combining: candidates for a bucket gather in a small
+ * buffer and go out eight at a time, so the scatter into hundreds of
+ * buckets writes whole cache lines instead of touching a line per candidate. */
+enum { WC_CANDS = 8 };
 typedef struct wc_line {
-    _Alignas(64) cand c[4];
+    _Alignas(32) cand c[WC_CANDS];
 } wc_line;
 
 static void scatter_candidates(level_job *j, int t)
@@ -99,22 +126,19 @@ static void scatter_candidates(level_job *j, int t)
     uint64_t lo = thread_lo(in->len, t, j->threads), hi = thread_lo(in->len, t + 1, j->threads);
     wc_line *wc = aligned_alloc(64, j->n_buckets * sizeof *wc);
     uint8_t *fill = calloc(j->n_buckets, 1);
-    uint64_t d = doc_of(in, lo);
     for (uint64_t p = lo; p < hi; p++) {
-        while (d + 1 < in->n_docs && in->doc_start[d + 1] <= p)
-            d++;
         if (!is_candidate(j, p))
             continue;
         uint32_t r = j->prev[p], b = j->bucket_of[r];
-        cand c = {(uint64_t)r << 32 | in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
+        cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p};
         if (!wc || !fill) {
             j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
             continue;
         }
         wc[b].c[fill[b]] = c;
-        if (++fill[b] == 4) {
+        if (++fill[b] == WC_CANDS) {
             memcpy(&j->cands[cursor[b]], wc[b].c, sizeof wc[b].c);
-            cursor[b] += 4;
+            cursor[b] += WC_CANDS;
             fill[b] = 0;
         }
     }
@@ -221,18 +245,19 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
     uint64_t distinct_kept = 0;
     for (uint64_t i = 0; i < nc; i++) {
         if (i + 16 < nc)
-            __builtin_prefetch(&tab[mix(c[i + 16].key) & mask], 1);
-        size_t s = mix(c[i].key) & mask;
-        while (tab[s].key != c[i].key && tab[s].key != UINT64_MAX)
+            __builtin_prefetch(&tab[mix(cand_key(&c[i + 16])) & mask], 1);
+        uint64_t key = cand_key(&c[i]);
+        size_t s = mix(key) & mask;
+        while (tab[s].key != key && tab[s].key != UINT64_MAX)
             s = (s + 1) & mask;
         slot *e = &tab[s];
         if (e->key == UINT64_MAX) {
-            e->key = c[i].key;
+            e->key = key;
             e->count = 0;
         }
         e->count++;
         distinct_kept += e->count == j->in->min_count;
-        c[i].key = s; /* remember the slot; replaced by the rank below */
+        c[i].prefix = (uint32_t)s; /* remember the slot; replaced by the rank below */
     }
     kept *k = malloc((distinct_kept ? distinct_kept : 1) * 2 * sizeof *k);
     if (!k)
@@ -252,11 +277,15 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
     }
     /* Candidates are in position order, hence in document order: a document
      * counts once towards df when it first shows up. */
+    uint64_t d = doc_of(j->in, c[0].pos);
     for (uint64_t i = 0; i < nc; i++) {
-        uint32_t r = tab[c[i].key].rank;
-        c[i].key = r;
-        if (r != NQ_ID_NONE && k[r].last_doc != c[i].doc) {
-            k[r].last_doc = c[i].doc;
+        uint32_t r = tab[c[i].prefix].rank;
+        c[i].prefix = r;
+        if (r == NQ_ID_NONE)
+            continue;
+        d = doc_from(j->in, d, c[i].pos);
+        if (k[r].last_doc != d) {
+            k[r].last_doc = (uint32_t)d;
             k[r].df++;
         }
     }
@@ -269,7 +298,7 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
  * weight of a prefix is its own count, an upper bound on the candidates
  * that start with it. Buckets are rank ranges, so their outputs concatenate
  * in key order. */
-static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint32_t *bucket_of)
+static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint16_t *bucket_of)
 {
     uint64_t total = 0;
     for (uint64_t r = 0; r < n_prefixes; r++)
@@ -279,7 +308,7 @@ static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint32
     uint64_t cum = 0;
     for (uint64_t r = 0; r < n_prefixes; r++) {
         uint64_t b = total ? cum * n_buckets / total : 0;
-        bucket_of[r] = (uint32_t)(b < n_buckets ? b : n_buckets - 1);
+        bucket_of[r] = (uint16_t)(b < n_buckets ? b : n_buckets - 1);
         cum += weight[r];
     }
     return n_buckets;
@@ -309,8 +338,8 @@ static void emit_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv, uint
     const cand *c = j->cands + j->bucket_begin[b];
     uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
     for (uint64_t i = 0; i < nc; i++)
-        if (c[i].key != NQ_ID_NONE)
-            next[c[i].pos] = (uint32_t)(base + c[i].key);
+        if (c[i].prefix != NQ_ID_NONE)
+            next[c[i].pos] = (uint32_t)(base + c[i].prefix);
 }
 
 static void free_job(level_job *j)
@@ -397,7 +426,7 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
     uint32_t *prev = malloc(in->len * sizeof *prev);
     uint32_t *next = malloc(in->len * sizeof *next);
-    uint32_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
+    uint16_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
     cand *cands = NULL;
     uint64_t cands_cap = 0;
     nq_status st = NQ_OK;
@@ -411,7 +440,7 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     uint64_t n_prefixes = in->n_terms;
     for (int n = 2; n <= in->max_n && n_prefixes > 0; n++) {
         if (n > 2) {
-            uint32_t *grown = realloc(bucket_of, n_prefixes * sizeof *bucket_of);
+            uint16_t *grown = realloc(bucket_of, n_prefixes * sizeof *bucket_of);
             if (!grown) {
                 st = nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", n);
                 goto done;
