@@ -22,7 +22,7 @@ demo: build
 	$(NGRAMQ) info $(DEMO_INDEX) --format table
 	$(NGRAMQ) count $(DEMO_INDEX) "souveraineté" "open source" "l’IA" "Mistral AI" "intelligence artificielle" --format table
 	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 10 --format table
-	$(NGRAMQ) top $(DEMO_INDEX) -n 3 -k 8 --prefix "souv*" --format table
+	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 8 --prefix "souv*" --format table
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -195,7 +195,7 @@ static void print_summary(const nq_build_stats *s, const char *out, const build_
     fprintf(stderr, "  %.2f s (read+tokenize %.2f, lexicon %.2f, n-grams %.2f, write %.2f), %.1f MB/s\n",
             s->seconds, s->seconds_read_tokenize, s->seconds_lexicon, s->seconds_count, s->seconds_write,
             s->seconds > 0 ? mb / s->seconds : 0.0);
-    fprintf(stderr, "  peak memory %.1f MB, index %.1f MB (%.2f x the text)\n", (double)ru.ru_maxrss / 1024.0,
+    fprintf(stderr, "  peak memory %.1f MB, index %.3f MB (%.2f x the text)\n", (double)ru.ru_maxrss / 1024.0,
             (double)s->index_bytes / 1e6, s->text_bytes ? (double)s->index_bytes / (double)s->text_bytes : 0.0);
 }
 
@@ -343,6 +343,16 @@ static void format_date(uint32_t d, char *buf, size_t cap)
         snprintf(buf, cap, "\"%04u-%02u-%02u\"", d / 10000, d / 100 % 100, d % 100);
 }
 
+static char *strip_quotes(char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '"') {
+        memmove(s, s + 1, n - 2);
+        s[n - 2] = 0;
+    }
+    return s;
+}
+
 static void info_json(const nq_index_info *in)
 {
     char dmin[16], dmax[16];
@@ -374,7 +384,8 @@ static void info_rows(const nq_index_info *in, out_format fmt)
     out_table t;
     out_init(&t, cols, 2);
     char key[64], val[64];
-#define ROW(k, v) (out_row(&t), out_str(&t, 0, k), out_int(&t, 1, (int64_t)(v)))
+#define ROW(k, v) (snprintf(val, sizeof val, "%llu", (unsigned long long)(v)), out_row(&t), out_str(&t, 0, k), \
+                   out_str(&t, 1, val))
     ROW("documents", in->documents);
     ROW("sentences", in->sentences);
     ROW("paragraphs", in->paragraphs);
@@ -390,9 +401,9 @@ static void info_rows(const nq_index_info *in, out_format fmt)
     ROW("sources", in->sources);
     ROW("dated_documents", in->dated_documents);
     format_date(in->date_min, val, sizeof val);
-    out_row(&t), out_str(&t, 0, "date_min"), out_str(&t, 1, val);
+    out_row(&t), out_str(&t, 0, "date_min"), out_str(&t, 1, strip_quotes(val));
     format_date(in->date_max, val, sizeof val);
-    out_row(&t), out_str(&t, 0, "date_max"), out_str(&t, 1, val);
+    out_row(&t), out_str(&t, 0, "date_max"), out_str(&t, 1, strip_quotes(val));
     ROW("text_bytes", in->text_bytes);
     ROW("index_bytes", in->file_bytes);
     for (size_t i = 0; i < in->n_sections; i++) {
@@ -467,6 +478,7 @@ static int cmd_count(int argc, char **argv)
     static const char *cols[] = {"expr", "count", "documents", "below", "upper_bound", "note"};
     out_table t;
     out_init(&t, cols, 6);
+    t.hide_in_table = (1u << 3) | (1u << 4); /* the note says it in words */
     if (q.fmt == OUT_JSON)
         t.omit_null = 1;
     int status = 0;

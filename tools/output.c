@@ -203,18 +203,25 @@ static void print_aligned(FILE *f, const out_table *t)
             if (x > w[c])
                 w[c] = x;
         }
+    size_t last = t->ncols;
+    while (last > 0 && (t->hide_in_table >> (last - 1) & 1))
+        last--;
     for (size_t r = 0; r <= t->rows; r++) {
+        int first = 1;
         for (size_t c = 0; c < t->ncols; c++) {
+            if (t->hide_in_table >> c & 1)
+                continue;
             const out_cell *x = r ? &t->cells[(r - 1) * t->ncols + c] : NULL;
             const char *s = r ? cell_text(x, buf, sizeof buf) : t->cols[c];
             size_t pad = w[c] - display_width(s);
             int right = x && (x->kind == CELL_INT || x->kind == CELL_NUM);
-            if (c)
+            if (!first)
                 fputs("  ", f);
+            first = 0;
             if (right)
                 fprintf(f, "%*s", (int)pad, "");
             fputs(s, f);
-            if (!right && c + 1 < t->ncols)
+            if (!right && c + 1 < last)
                 fprintf(f, "%*s", (int)pad, "");
         }
         fputc('\n', f);

@@ -27,6 +27,7 @@ typedef struct out_table {
     out_cell *cells;     /* rows * ncols */
     size_t rows, cap;
     int omit_null;       /* JSON: leave out null cells instead of writing null */
+    unsigned hide_in_table; /* bit c: column c is left out of the aligned table */
 } out_table;
 
 void out_init(out_table *t, const char **cols, size_t ncols);
