@@ -20,15 +20,24 @@ nq_status nq_wrap(nq_error *err, nq_status code, const char *fmt, ...)
 {
     if (!err)
         return code;
-    char inner[sizeof err->message];
+    char inner[sizeof err->message], outer[sizeof err->message];
     memcpy(inner, err->message, sizeof inner);
     inner[sizeof inner - 1] = 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(outer, sizeof outer, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof err->message)
-        snprintf(err->message + n, sizeof err->message - (size_t)n, ": %s", inner);
+    size_t n = strlen(outer);
+    /* Cut the inner message rather than the context when space runs out. */
+    size_t room = sizeof err->message - 1;
+    memcpy(err->message, outer, n);
+    if (n + 2 < room) {
+        memcpy(err->message + n, ": ", 2);
+        size_t m = strnlen(inner, room - n - 2);
+        memcpy(err->message + n + 2, inner, m);
+        n += 2 + m;
+    }
+    err->message[n] = 0;
     err->code = code;
     return code;
 }

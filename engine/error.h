@@ -9,10 +9,6 @@
 #define NQ_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define NQ_PRINTF(f, a)
-/* Prefixes err's message (already set by a callee) with more context:
- * nq_wrap(err, "%s: section NG%d", path, n) gives "PATH: section NG3: <inner>". */
-nq_status nq_wrap(nq_error *err, nq_status code, const char *fmt, ...) NQ_PRINTF(3, 4);
-
 #endif
 
 /* Sets err (if non-NULL) and returns code, so callers can write

@@ -33,7 +33,7 @@ typedef struct nq_file_header {
     uint32_t flags;             /* 0 */
     char tokenizer[24];         /* NUL-padded, e.g. "fr-1" or "fr-1+fold-accents" */
     uint64_t table_checksum;    /* XXH3-64 of the section table */
-    uint64_t header_checksum;   /* XXH3-64 of the 56 bytes before it */
+    uint64_t header_checksum;   /* XXH3-64 of the 72 bytes before it */
 } nq_file_header;
 _Static_assert(sizeof(nq_file_header) == NQ_HEADER_SIZE, "header layout");
 

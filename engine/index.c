@@ -39,6 +39,12 @@ static nq_status check_header(const nq_index *ix, nq_error *err)
     if (h->format_version != NQ_FORMAT_VERSION)
         return nq_fail(err, NQ_ERR_VERSION, "%s: format version %u, this ngramq reads version %u", p,
                        h->format_version, NQ_FORMAT_VERSION);
+    if (h->header_size != NQ_HEADER_SIZE || h->flags != 0)
+        return nq_fail(err, NQ_ERR_VERSION, "%s: header size %u or flags %u unknown to this ngramq", p,
+                       h->header_size, h->flags);
+    if (strncmp(h->tokenizer, NQ_TOKENIZER_NAME, sizeof h->tokenizer) != 0)
+        return nq_fail(err, NQ_ERR_VERSION, "%s: built with tokenizer \"%.24s\", this ngramq implements %s", p,
+                       h->tokenizer, NQ_TOKENIZER_NAME);
     if (h->file_size != ix->map_len)
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: truncated or extended: header says %llu bytes, file has %zu",
                        p, (unsigned long long)h->file_size, ix->map_len);
@@ -71,7 +77,9 @@ static nq_status check_sections(const nq_index *ix, nq_error *err)
         section_name(e->id, name);
         if (e->offset > ix->header->table_offset || e->size > ix->header->table_offset - e->offset)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s runs past the end of the file", ix->path, name);
-        if (e->offset % NQ_SECTION_ALIGN || e->offset < end)
+        if (e->offset % NQ_SECTION_ALIGN)
+            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s is not aligned", ix->path, name);
+        if (e->offset < end)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s overlaps the one before it", ix->path, name);
         if (check_padding(ix, end, e->offset, err))
             return NQ_ERR_CORRUPT;

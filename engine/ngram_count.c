@@ -124,7 +124,9 @@ static void scatter_candidates(level_job *j, int t)
     const nq_count_input *in = j->in;
     uint64_t *cursor = j->counts + (size_t)t * j->n_buckets;
     uint64_t lo = thread_lo(in->len, t, j->threads), hi = thread_lo(in->len, t + 1, j->threads);
-    wc_line *wc = aligned_alloc(64, j->n_buckets * sizeof *wc);
+    /* aligned_alloc wants a size that is a multiple of the alignment */
+    size_t wc_bytes = (j->n_buckets * sizeof(wc_line) + 63) & ~(size_t)63;
+    wc_line *wc = aligned_alloc(64, wc_bytes);
     uint8_t *fill = calloc(j->n_buckets, 1);
     for (uint64_t p = lo; p < hi; p++) {
         if (!is_candidate(j, p))
