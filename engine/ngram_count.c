@@ -145,6 +145,8 @@ static void scatter_candidates(level_job *j, int t)
         }
     }
     for (uint32_t b = 0; wc && fill && b < j->n_buckets; b++) {
+        if (!fill[b])
+            continue;
         memcpy(&j->cands[cursor[b]], wc[b].c, fill[b] * sizeof(cand));
         cursor[b] += fill[b];
     }
