@@ -195,7 +195,10 @@ def split_elisions(s, start, end):
             break
         spans.append((a, k + 1))
         a = k + 1
-    spans.append((a, end))
+    # U+02BC is a letter (Lm) as well as an apostrophe, so a raw token can
+    # end with it ("lʼ"): then nothing is left after the split.
+    if a < end:
+        spans.append((a, end))
     return spans
 
 
