@@ -4,35 +4,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bitpack.h"
 #include "error.h"
 #include "format.h"
 
-/* A candidate occurrence, 12 bytes. Once its bucket is counted, prefix is
- * reused for the table slot and then for the n-gram's rank in the bucket
- * (NQ_ID_NONE when pruned). */
+/* A candidate occurrence. Once its bucket is counted, prefix is reused for
+ * the n-gram's rank within the bucket (NQ_ID_NONE when it was pruned). */
 typedef struct cand {
     uint32_t prefix;     /* rank of the (n-1)-gram at pos */
     uint32_t word;       /* term id of the n-gram's last token */
     uint32_t pos;
+    uint32_t doc;
 } cand;
 
-static inline uint64_t cand_key(const cand *c)
-{
-    return (uint64_t)c->prefix << 32 | c->word;
-}
-
-/* 16 bytes, so a bucket's table of 2 * 16384 slots fits a 512 KiB L2. */
-typedef struct slot {
-    uint64_t key;        /* UINT64_MAX: empty */
-    uint32_t count;
-    uint32_t rank;       /* local rank when kept, NQ_ID_NONE otherwise */
-} slot;
-
 typedef struct kept {
-    uint64_t key;
+    uint64_t key;        /* prefix << 32 | word */
     uint32_t count, df;
-    uint32_t last_doc;   /* for df, counted once the ranks are known */
 } kept;
+
+/* Per-thread scratch for counting buckets, reused from bucket to bucket. */
+typedef struct bucket_scratch {
+    cand *tmp;
+    size_t tmp_cap;
+    kept *kept;
+    size_t kept_cap;
+} bucket_scratch;
 
 /* Work shared by the phases of one level. */
 typedef struct level_job {
@@ -40,6 +36,8 @@ typedef struct level_job {
     int n;
     const uint32_t *prev;       /* rank of the (n-1)-gram at each position */
     const uint16_t *bucket_of;  /* prefix rank -> bucket */
+    uint32_t *bucket_first;     /* first prefix rank of each bucket */
+    unsigned word_bits;         /* bits of the largest term id */
     uint32_t n_buckets;
     int threads;
     uint64_t *counts;           /* [thread][bucket] candidates, then write cursors */
@@ -77,26 +75,6 @@ static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
     return lo ? lo - 1 : 0;
 }
 
-/* The document holding pos, searched forward from document d (pos only
- * grows within a bucket, by a few documents at a time: gallop, then bisect). */
-static inline uint64_t doc_from(const nq_count_input *in, uint64_t d, uint64_t pos)
-{
-    if (d + 1 >= in->n_docs || in->doc_start[d + 1] > pos)
-        return d;
-    uint64_t step = 1;
-    while (d + step < in->n_docs && in->doc_start[d + step] <= pos)
-        step *= 2;
-    uint64_t lo = d + step / 2, hi = d + step < in->n_docs ? d + step : in->n_docs;
-    while (hi - lo > 1) { /* doc_start[lo] <= pos < doc_start[hi] */
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (in->doc_start[mid] <= pos)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static inline int is_candidate(const level_job *j, uint64_t p)
 {
     return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
@@ -111,12 +89,12 @@ static void count_candidates(level_job *j, int t)
             cnt[j->bucket_of[j->prev[p]]]++;
 }
 
-/* Software write-combining: candidates for a bucket gather in a small
- * buffer and go out eight at a time, so the scatter into hundreds of
- * buckets writes whole cache lines instead of touching a line per candidate. */
-enum { WC_CANDS = 8 };
+/* Software write-combining: candidates for a bucket gather in a cache-line
+ * buffer and go out four at a time, so the scatter into hundreds of buckets
+ * writes whole lines instead of touching a line per candidate. */
+enum { WC_CANDS = 4 };
 typedef struct wc_line {
-    _Alignas(32) cand c[WC_CANDS];
+    _Alignas(64) cand c[WC_CANDS];
 } wc_line;
 
 static void scatter_candidates(level_job *j, int t)
@@ -128,11 +106,14 @@ static void scatter_candidates(level_job *j, int t)
     size_t wc_bytes = (j->n_buckets * sizeof(wc_line) + 63) & ~(size_t)63;
     wc_line *wc = aligned_alloc(64, wc_bytes);
     uint8_t *fill = calloc(j->n_buckets, 1);
+    uint64_t d = doc_of(in, lo);
     for (uint64_t p = lo; p < hi; p++) {
+        while (d + 1 < in->n_docs && in->doc_start[d + 1] <= p)
+            d++;
         if (!is_candidate(j, p))
             continue;
         uint32_t r = j->prev[p], b = j->bucket_of[r];
-        cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p};
+        cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
         if (!wc || !fill) {
             j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
             continue;
@@ -172,59 +153,65 @@ static uint64_t layout_buckets(level_job *j)
     return total;
 }
 
-static inline uint64_t mix(uint64_t k)
+static inline uint64_t sort_key(const cand *c, uint32_t first, unsigned word_bits)
 {
-    k ^= k >> 31;
-    k *= 0x9E3779B97F4A7C15ull;
-    return k ^ (k >> 29);
+    return (uint64_t)(c->prefix - first) << word_bits | c->word;
 }
 
-/* LSD radix sort of kept n-grams by key, 8 bits a pass, skipping the bytes
- * that are the same in every key (most are: a bucket spans few prefixes
- * and term ids use the low bits). Result in a; tmp is scratch of n items. */
-static void sort_kept(kept *a, kept *tmp, uint64_t n)
+static int reserve_scratch(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (n < 2)
-        return;
-    uint64_t (*hist)[256] = calloc(8, sizeof *hist);
-    if (!hist) {
-        /* insertion sort needs no memory; only reached under memory pressure */
-        for (uint64_t i = 1; i < n; i++) {
-            kept x = a[i];
-            uint64_t j = i;
-            for (; j > 0 && a[j - 1].key > x.key; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
+    if (need <= *cap)
+        return 0;
+    free(*p);
+    *p = malloc(need * elem);
+    *cap = *p ? need : 0;
+    return *p ? 0 : -1;
+}
+
+/* Stable LSD radix sort of a bucket's candidates by (prefix, word), 11 bits
+ * a pass over the few bits the bucket's keys use (its prefixes are a small
+ * rank range). Stability keeps equal n-grams in position order. */
+enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS };
+
+static void sort_bucket(cand *c, cand *tmp, uint64_t n, uint32_t first, unsigned word_bits)
+{
+    uint64_t max = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = sort_key(&c[i], first, word_bits);
+        max = k > max ? k : max;
     }
-    for (uint64_t i = 0; i < n; i++)
-        for (int d = 0; d < 8; d++)
-            hist[d][(a[i].key >> (8 * d)) & 0xFF]++;
-    kept *src = a, *dst = tmp;
-    for (int d = 0; d < 8; d++) {
-        if (hist[d][(a[0].key >> (8 * d)) & 0xFF] == n)
-            continue; /* this byte is the same everywhere */
-        uint64_t pos = 0;
-        for (int v = 0; v < 256; v++) {
-            uint64_t k = hist[d][v];
-            hist[d][v] = pos;
-            pos += k;
+    unsigned passes = (nq_bits_for(max) + RADIX_BITS - 1) / RADIX_BITS;
+    uint32_t hist[6][RADIX];
+    memset(hist, 0, sizeof hist[0] * passes);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = sort_key(&c[i], first, word_bits);
+        for (unsigned p = 0; p < passes; p++)
+            hist[p][(k >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+    }
+    cand *src = c, *dst = tmp;
+    for (unsigned p = 0; p < passes; p++) {
+        uint32_t *h = hist[p], sum = 0;
+        if (h[(sort_key(&c[0], first, word_bits) >> (p * RADIX_BITS)) & (RADIX - 1)] == n)
+            continue; /* every key has the same digit here */
+        for (int v = 0; v < RADIX; v++) {
+            uint32_t k = h[v];
+            h[v] = sum;
+            sum += k;
         }
         for (uint64_t i = 0; i < n; i++)
-            dst[hist[d][(src[i].key >> (8 * d)) & 0xFF]++] = src[i];
-        kept *t = src;
+            dst[h[(sort_key(&src[i], first, word_bits) >> (p * RADIX_BITS)) & (RADIX - 1)]++] = src[i];
+        cand *t = src;
         src = dst;
         dst = t;
     }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-    free(hist);
+    if (src != c)
+        memcpy(c, src, n * sizeof *c);
 }
 
-/* Counts one bucket in the thread's table, keeps the n-grams seen at least
- * min_count times (sorted), and leaves each candidate's local rank in it. */
-static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_cap)
+/* Counts one bucket: sorts it, then each run of equal n-grams is one
+ * n-gram, kept (with its document frequency) when the run is at least
+ * min_count long. Each candidate is left with its local rank. */
+static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
 {
     cand *c = j->cands + j->bucket_begin[b];
     uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
@@ -232,68 +219,32 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
     j->bucket_nkept[b] = 0;
     if (nc == 0)
         return 0;
-    size_t cap = 64;
-    while (cap < nc * 2)
-        cap *= 2;
-    if (cap > *table_cap) {
-        free(*table);
-        *table = malloc(cap * sizeof **table);
-        *table_cap = *table ? cap : 0;
-        if (!*table)
-            return -1;
-    }
-    slot *tab = *table;
-    size_t mask = cap - 1;
-    for (size_t i = 0; i < cap; i++)
-        tab[i].key = UINT64_MAX;
-    uint64_t distinct_kept = 0;
-    for (uint64_t i = 0; i < nc; i++) {
-        if (i + 16 < nc)
-            __builtin_prefetch(&tab[mix(cand_key(&c[i + 16])) & mask], 1);
-        uint64_t key = cand_key(&c[i]);
-        size_t s = mix(key) & mask;
-        while (tab[s].key != key && tab[s].key != UINT64_MAX)
-            s = (s + 1) & mask;
-        slot *e = &tab[s];
-        if (e->key == UINT64_MAX) {
-            e->key = key;
-            e->count = 0;
-        }
-        e->count++;
-        distinct_kept += e->count == j->in->min_count;
-        c[i].prefix = (uint32_t)s; /* remember the slot; replaced by the rank below */
-    }
-    kept *k = malloc((distinct_kept ? distinct_kept : 1) * 2 * sizeof *k);
-    if (!k)
+    if (reserve_scratch((void **)&s->tmp, &s->tmp_cap, nc, sizeof *s->tmp) ||
+        reserve_scratch((void **)&s->kept, &s->kept_cap, nc / j->in->min_count + 1, sizeof *s->kept))
         return -1;
+    sort_bucket(c, s->tmp, nc, j->bucket_first[b], j->word_bits);
     uint64_t nk = 0;
-    for (size_t s = 0; s < cap; s++) {
-        tab[s].rank = NQ_ID_NONE;
-        if (tab[s].key != UINT64_MAX && tab[s].count >= j->in->min_count)
-            k[nk++] = (kept){tab[s].key, tab[s].count, 0, UINT32_MAX};
-    }
-    sort_kept(k, k + nk, nk);
-    for (uint64_t r = 0; r < nk; r++) {
-        size_t s = mix(k[r].key) & mask;
-        while (tab[s].key != k[r].key)
-            s = (s + 1) & mask;
-        tab[s].rank = (uint32_t)r;
-    }
-    /* Candidates are in position order, hence in document order: a document
-     * counts once towards df when it first shows up. */
-    uint64_t d = doc_of(j->in, c[0].pos);
-    for (uint64_t i = 0; i < nc; i++) {
-        uint32_t r = tab[c[i].prefix].rank;
-        c[i].prefix = r;
-        if (r == NQ_ID_NONE)
-            continue;
-        d = doc_from(j->in, d, c[i].pos);
-        if (k[r].last_doc != d) {
-            k[r].last_doc = (uint32_t)d;
-            k[r].df++;
+    for (uint64_t i = 0; i < nc;) {
+        uint64_t e = i + 1;
+        uint32_t df = 1;
+        while (e < nc && c[e].prefix == c[i].prefix && c[e].word == c[i].word) {
+            df += c[e].doc != c[e - 1].doc;
+            e++;
         }
+        uint32_t rank = NQ_ID_NONE;
+        if (e - i >= j->in->min_count) {
+            rank = (uint32_t)nk;
+            s->kept[nk++] = (kept){(uint64_t)c[i].prefix << 32 | c[i].word, (uint32_t)(e - i), df};
+        }
+        for (; i < e; i++)
+            c[i].prefix = rank;
     }
-    j->bucket_kept[b] = k;
+    if (nk) {
+        j->bucket_kept[b] = malloc(nk * sizeof *s->kept);
+        if (!j->bucket_kept[b])
+            return -1;
+        memcpy(j->bucket_kept[b], s->kept, nk * sizeof *s->kept);
+    }
     j->bucket_nkept[b] = nk;
     return 0;
 }
@@ -302,7 +253,8 @@ static int count_bucket(level_job *j, uint32_t b, slot **table, size_t *table_ca
  * weight of a prefix is its own count, an upper bound on the candidates
  * that start with it. Buckets are rank ranges, so their outputs concatenate
  * in key order. */
-static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint16_t *bucket_of)
+static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint16_t *bucket_of,
+                             uint32_t *bucket_first)
 {
     uint64_t total = 0;
     for (uint64_t r = 0; r < n_prefixes; r++)
@@ -310,9 +262,14 @@ static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint16
     uint64_t want = total / 16384 + 1;
     uint32_t n_buckets = want > 65536 ? 65536 : (uint32_t)want;
     uint64_t cum = 0;
+    for (uint32_t b = 0; b < n_buckets; b++)
+        bucket_first[b] = UINT32_MAX;
     for (uint64_t r = 0; r < n_prefixes; r++) {
         uint64_t b = total ? cum * n_buckets / total : 0;
-        bucket_of[r] = (uint16_t)(b < n_buckets ? b : n_buckets - 1);
+        b = b < n_buckets ? b : n_buckets - 1;
+        bucket_of[r] = (uint16_t)b;
+        if (bucket_first[b] == UINT32_MAX)
+            bucket_first[b] = (uint32_t)r;
         cum += weight[r];
     }
     return n_buckets;
@@ -391,13 +348,13 @@ static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, can
     int failed = 0;
 #pragma omp parallel num_threads(j->threads) reduction(| : failed)
     {
-        slot *table = NULL;
-        size_t table_cap = 0;
+        bucket_scratch s = {0};
 #pragma omp for schedule(dynamic, 1)
         for (uint32_t b = 0; b < j->n_buckets; b++)
             if (!failed)
-                failed |= count_bucket(j, b, &table, &table_cap) != 0;
-        free(table);
+                failed |= count_bucket(j, b, &s) != 0;
+        free(s.tmp);
+        free(s.kept);
     }
     if (failed)
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", j->n);
@@ -431,10 +388,11 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     uint32_t *prev = malloc(in->len * sizeof *prev);
     uint32_t *next = malloc(in->len * sizeof *next);
     uint16_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
+    uint32_t *bucket_first = malloc(65536 * sizeof *bucket_first);
     cand *cands = NULL;
     uint64_t cands_cap = 0;
     nq_status st = NQ_OK;
-    if (!prev || !next || !bucket_of) {
+    if (!prev || !next || !bucket_of || !bucket_first) {
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
                      (unsigned long long)in->len);
         goto done;
@@ -451,8 +409,9 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
             }
             bucket_of = grown;
         }
-        level_job j = {.in = in, .n = n, .prev = prev, .bucket_of = bucket_of, .threads = threads};
-        j.n_buckets = plan_buckets(weight, n_prefixes, bucket_of);
+        level_job j = {.in = in, .n = n, .prev = prev, .bucket_of = bucket_of, .bucket_first = bucket_first,
+                       .word_bits = nq_bits_for(in->n_terms), .threads = threads};
+        j.n_buckets = plan_buckets(weight, n_prefixes, bucket_of, bucket_first);
         st = run_level(&j, &levels[n], next, &cands, &cands_cap, err);
         free_job(&j);
         if (st)
@@ -468,5 +427,6 @@ done:
     free(prev);
     free(next);
     free(bucket_of);
+    free(bucket_first);
     return st;
 }
