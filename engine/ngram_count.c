@@ -35,8 +35,8 @@ typedef struct level_job {
     const nq_count_input *in;
     int n;
     const uint32_t *prev;       /* rank of the (n-1)-gram at each position */
-    const uint16_t *bucket_of;  /* prefix rank -> bucket */
-    uint32_t *bucket_first;     /* first prefix rank of each bucket */
+    const uint16_t *bucket;     /* bucket of the candidate at each position */
+    const uint32_t *bucket_first; /* first prefix rank of each bucket */
     unsigned word_bits;         /* bits of the largest term id */
     uint32_t n_buckets;
     int threads;
@@ -86,7 +86,7 @@ static void count_candidates(level_job *j, int t)
     uint64_t hi = thread_lo(j->in->len, t + 1, j->threads);
     for (uint64_t p = thread_lo(j->in->len, t, j->threads); p < hi; p++)
         if (is_candidate(j, p))
-            cnt[j->bucket_of[j->prev[p]]]++;
+            cnt[j->bucket[p]]++;
 }
 
 /* Software write-combining: candidates for a bucket gather in a cache-line
@@ -112,7 +112,7 @@ static void scatter_candidates(level_job *j, int t)
             d++;
         if (!is_candidate(j, p))
             continue;
-        uint32_t r = j->prev[p], b = j->bucket_of[r];
+        uint32_t r = j->prev[p], b = j->bucket[p];
         cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
         if (!wc || !fill) {
             j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
@@ -249,30 +249,43 @@ static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
     return 0;
 }
 
-/* Splits prefix ranks into buckets of about equal candidate weight. The
- * weight of a prefix is its own count, an upper bound on the candidates
- * that start with it. Buckets are rank ranges, so their outputs concatenate
- * in key order. */
-static uint32_t plan_buckets(const uint32_t *weight, uint64_t n_prefixes, uint16_t *bucket_of,
-                             uint32_t *bucket_first)
+/* Buckets of a level: prefix rank ranges of about equal candidate weight.
+ * The weight of a prefix is its own count, an upper bound on the candidates
+ * that start with it. Buckets are rank ranges, so their sorted outputs
+ * concatenate in key order. */
+typedef struct bucket_plan {
+    uint16_t *of;            /* prefix rank -> bucket */
+    size_t cap;
+    uint32_t first[65536];   /* first prefix rank of each bucket */
+    uint32_t n;
+} bucket_plan;
+
+static int plan_buckets(bucket_plan *pl, const uint32_t *weight, uint64_t n_prefixes)
 {
+    if (n_prefixes > pl->cap) {
+        uint16_t *of = realloc(pl->of, n_prefixes * sizeof *of);
+        if (!of)
+            return -1;
+        pl->of = of;
+        pl->cap = n_prefixes;
+    }
     uint64_t total = 0;
     for (uint64_t r = 0; r < n_prefixes; r++)
         total += weight[r];
     uint64_t want = total / 16384 + 1;
-    uint32_t n_buckets = want > 65536 ? 65536 : (uint32_t)want;
+    pl->n = want > 65536 ? 65536 : (uint32_t)want;
+    for (uint32_t b = 0; b < pl->n; b++)
+        pl->first[b] = UINT32_MAX;
     uint64_t cum = 0;
-    for (uint32_t b = 0; b < n_buckets; b++)
-        bucket_first[b] = UINT32_MAX;
     for (uint64_t r = 0; r < n_prefixes; r++) {
-        uint64_t b = total ? cum * n_buckets / total : 0;
-        b = b < n_buckets ? b : n_buckets - 1;
-        bucket_of[r] = (uint16_t)b;
-        if (bucket_first[b] == UINT32_MAX)
-            bucket_first[b] = (uint32_t)r;
+        uint64_t b = total ? cum * pl->n / total : 0;
+        b = b < pl->n ? b : pl->n - 1;
+        pl->of[r] = (uint16_t)b;
+        if (pl->first[b] == UINT32_MAX)
+            pl->first[b] = (uint32_t)r;
         cum += weight[r];
     }
-    return n_buckets;
+    return 0;
 }
 
 static int alloc_level(nq_ngram_level *lv, uint64_t n)
@@ -286,7 +299,7 @@ static int alloc_level(nq_ngram_level *lv, uint64_t n)
     return lv->parent && lv->word && lv->count && lv->df ? 0 : -1;
 }
 
-static void emit_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv, uint32_t *next)
+static void store_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv)
 {
     uint64_t base = j->kept_base[b];
     const kept *k = j->bucket_kept[b];
@@ -296,11 +309,24 @@ static void emit_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv, uint
         lv->count[base + r] = k[r].count;
         lv->df[base + r] = k[r].df;
     }
+}
+
+/* Leaves the rank of the kept n-gram at each position for the next level,
+ * with the bucket it will fall in there. Within a bucket the candidates are
+ * sorted, so the ranks, and the lookups in the next plan, go up in order. */
+static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_plan, uint32_t *next,
+                        uint16_t *next_bucket)
+{
+    uint64_t base = j->kept_base[b];
     const cand *c = j->cands + j->bucket_begin[b];
     uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
-    for (uint64_t i = 0; i < nc; i++)
-        if (c[i].prefix != NQ_ID_NONE)
-            next[c[i].pos] = (uint32_t)(base + c[i].prefix);
+    for (uint64_t i = 0; i < nc; i++) {
+        if (c[i].prefix == NQ_ID_NONE)
+            continue;
+        uint32_t rank = (uint32_t)(base + c[i].prefix);
+        next[c[i].pos] = rank;
+        next_bucket[c[i].pos] = next_plan->of[rank];
+    }
 }
 
 static void free_job(level_job *j)
@@ -315,9 +341,20 @@ static void free_job(level_job *j)
     free(j->counts);
 }
 
-static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, cand **cands,
-                           uint64_t *cands_cap, nq_error *err)
+/* Counts level n. When a next level follows, plans its buckets and marks
+ * the positions where a kept n-gram starts. */
+typedef struct level_io {
+    uint32_t *next;
+    uint16_t *next_bucket;
+    bucket_plan *next_plan;     /* NULL at the last level */
+    cand **cands;
+    uint64_t *cands_cap;
+} level_io;
+
+static nq_status run_level(level_job *j, nq_ngram_level *lv, level_io *io, nq_error *err)
 {
+    cand **cands = io->cands;
+    uint64_t *cands_cap = io->cands_cap;
     j->counts = calloc((size_t)j->threads * j->n_buckets, sizeof *j->counts);
     j->bucket_begin = malloc((j->n_buckets + 1) * sizeof *j->bucket_begin);
     j->bucket_kept = calloc(j->n_buckets, sizeof *j->bucket_kept);
@@ -364,19 +401,29 @@ static nq_status run_level(level_job *j, nq_ngram_level *lv, uint32_t *next, can
         j->kept_base[b + 1] = j->kept_base[b] + j->bucket_nkept[b];
     if (alloc_level(lv, j->kept_base[j->n_buckets]))
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory storing %d-grams", j->n);
-    memset(next, 0xFF, j->in->len * sizeof *next);
 #pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
     for (uint32_t b = 0; b < j->n_buckets; b++)
-        emit_bucket(j, b, lv, next);
+        store_bucket(j, b, lv);
+    if (!io->next_plan || lv->n == 0)
+        return NQ_OK;
+    if (plan_buckets(io->next_plan, lv->count, lv->n))
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory planning %d-grams", j->n + 1);
+    memset(io->next, 0xFF, j->in->len * sizeof *io->next);
+#pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
+    for (uint32_t b = 0; b < j->n_buckets; b++)
+        mark_bucket(j, b, io->next_plan, io->next, io->next_bucket);
     return NQ_OK;
 }
 
-static void init_unigram_ranks(const nq_count_input *in, uint32_t *prev, int threads)
+static void init_unigram_ranks(const nq_count_input *in, const bucket_plan *plan, uint32_t *prev,
+                               uint16_t *bucket, int threads)
 {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (uint64_t p = 0; p < in->len; p++) {
         uint32_t id = in->stream[p];
-        prev[p] = id < NQ_ID_MARK && in->cf[id] >= in->min_count ? id : NQ_ID_NONE;
+        int frequent = id < NQ_ID_MARK && in->cf[id] >= in->min_count;
+        prev[p] = frequent ? id : NQ_ID_NONE;
+        bucket[p] = frequent ? plan->of[id] : 0;
     }
 }
 
@@ -387,46 +434,45 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
     uint32_t *prev = malloc(in->len * sizeof *prev);
     uint32_t *next = malloc(in->len * sizeof *next);
-    uint16_t *bucket_of = malloc(((uint64_t)in->n_terms + 1) * sizeof *bucket_of);
-    uint32_t *bucket_first = malloc(65536 * sizeof *bucket_first);
+    uint16_t *prev_bucket = malloc(in->len * sizeof *prev_bucket);
+    uint16_t *next_bucket = malloc(in->len * sizeof *next_bucket);
+    bucket_plan *plan = calloc(2, sizeof *plan);
     cand *cands = NULL;
     uint64_t cands_cap = 0;
     nq_status st = NQ_OK;
-    if (!prev || !next || !bucket_of || !bucket_first) {
+    if (!prev || !next || !prev_bucket || !next_bucket || !plan || plan_buckets(&plan[0], in->cf, in->n_terms)) {
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
                      (unsigned long long)in->len);
         goto done;
     }
-    init_unigram_ranks(in, prev, threads);
-    const uint32_t *weight = in->cf;
-    uint64_t n_prefixes = in->n_terms;
-    for (int n = 2; n <= in->max_n && n_prefixes > 0; n++) {
-        if (n > 2) {
-            uint16_t *grown = realloc(bucket_of, n_prefixes * sizeof *bucket_of);
-            if (!grown) {
-                st = nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", n);
-                goto done;
-            }
-            bucket_of = grown;
-        }
-        level_job j = {.in = in, .n = n, .prev = prev, .bucket_of = bucket_of, .bucket_first = bucket_first,
-                       .word_bits = nq_bits_for(in->n_terms), .threads = threads};
-        j.n_buckets = plan_buckets(weight, n_prefixes, bucket_of, bucket_first);
-        st = run_level(&j, &levels[n], next, &cands, &cands_cap, err);
+    init_unigram_ranks(in, &plan[0], prev, prev_bucket, threads);
+    unsigned word_bits = nq_bits_for(in->n_terms);
+    for (int n = 2; n <= in->max_n; n++) {
+        bucket_plan *cur = &plan[n % 2], *following = &plan[(n + 1) % 2];
+        level_job j = {.in = in, .n = n, .prev = prev, .bucket = prev_bucket, .bucket_first = cur->first,
+                       .n_buckets = cur->n, .word_bits = word_bits, .threads = threads};
+        level_io io = {next, next_bucket, n < in->max_n ? following : NULL, &cands, &cands_cap};
+        st = run_level(&j, &levels[n], &io, err);
         free_job(&j);
-        if (st)
+        if (st || levels[n].n == 0)
             goto done;
-        uint32_t *tmp = prev;
+        uint32_t *t = prev;
         prev = next;
-        next = tmp;
-        weight = levels[n].count;
-        n_prefixes = levels[n].n;
+        next = t;
+        uint16_t *tb = prev_bucket;
+        prev_bucket = next_bucket;
+        next_bucket = tb;
     }
 done:
     free(cands);
     free(prev);
     free(next);
-    free(bucket_of);
-    free(bucket_first);
+    free(prev_bucket);
+    free(next_bucket);
+    if (plan) {
+        free(plan[0].of);
+        free(plan[1].of);
+    }
+    free(plan);
     return st;
 }
