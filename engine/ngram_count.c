@@ -30,12 +30,31 @@ typedef struct bucket_scratch {
     size_t kept_cap;
 } bucket_scratch;
 
+/* What the previous level left at a position: the rank of the kept
+ * (n-1)-gram that starts there and the bucket that rank falls in at this
+ * level, in one word so that marking it is one random write. */
+#define MARK_NONE UINT64_MAX
+
+static inline uint64_t make_mark(uint32_t rank, uint16_t bucket)
+{
+    return (uint64_t)bucket << 32 | rank;
+}
+
+static inline uint32_t mark_rank(uint64_t m)
+{
+    return (uint32_t)m;
+}
+
+static inline uint16_t mark_bucket_of(uint64_t m)
+{
+    return (uint16_t)(m >> 32);
+}
+
 /* Work shared by the phases of one level. */
 typedef struct level_job {
     const nq_count_input *in;
     int n;
-    const uint32_t *prev;       /* rank of the (n-1)-gram at each position */
-    const uint16_t *bucket;     /* bucket of the candidate at each position */
+    const uint64_t *prev;       /* per position: mark(rank of the kept (n-1)-gram, its bucket here) */
     const uint32_t *bucket_first; /* first prefix rank of each bucket */
     unsigned word_bits;         /* bits of the largest term id */
     uint32_t n_buckets;
@@ -77,7 +96,7 @@ static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
 
 static inline int is_candidate(const level_job *j, uint64_t p)
 {
-    return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
+    return j->prev[p] != MARK_NONE && p + 1 < j->in->len && j->prev[p + 1] != MARK_NONE;
 }
 
 static void count_candidates(level_job *j, int t)
@@ -86,7 +105,7 @@ static void count_candidates(level_job *j, int t)
     uint64_t hi = thread_lo(j->in->len, t + 1, j->threads);
     for (uint64_t p = thread_lo(j->in->len, t, j->threads); p < hi; p++)
         if (is_candidate(j, p))
-            cnt[j->bucket[p]]++;
+            cnt[mark_bucket_of(j->prev[p])]++;
 }
 
 /* Software write-combining: candidates for a bucket gather in a cache-line
@@ -112,7 +131,7 @@ static void scatter_candidates(level_job *j, int t)
             d++;
         if (!is_candidate(j, p))
             continue;
-        uint32_t r = j->prev[p], b = j->bucket[p];
+        uint32_t r = mark_rank(j->prev[p]), b = mark_bucket_of(j->prev[p]);
         cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
         if (!wc || !fill) {
             j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
@@ -314,8 +333,7 @@ static void store_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv)
 /* Leaves the rank of the kept n-gram at each position for the next level,
  * with the bucket it will fall in there. Within a bucket the candidates are
  * sorted, so the ranks, and the lookups in the next plan, go up in order. */
-static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_plan, uint32_t *next,
-                        uint16_t *next_bucket)
+static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_plan, uint64_t *next)
 {
     uint64_t base = j->kept_base[b];
     const cand *c = j->cands + j->bucket_begin[b];
@@ -324,8 +342,7 @@ static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_
         if (c[i].prefix == NQ_ID_NONE)
             continue;
         uint32_t rank = (uint32_t)(base + c[i].prefix);
-        next[c[i].pos] = rank;
-        next_bucket[c[i].pos] = next_plan->of[rank];
+        next[c[i].pos] = make_mark(rank, next_plan->of[rank]);
     }
 }
 
@@ -344,8 +361,7 @@ static void free_job(level_job *j)
 /* Counts level n. When a next level follows, plans its buckets and marks
  * the positions where a kept n-gram starts. */
 typedef struct level_io {
-    uint32_t *next;
-    uint16_t *next_bucket;
+    uint64_t *next;
     bucket_plan *next_plan;     /* NULL at the last level */
     cand **cands;
     uint64_t *cands_cap;
@@ -411,19 +427,17 @@ static nq_status run_level(level_job *j, nq_ngram_level *lv, level_io *io, nq_er
     memset(io->next, 0xFF, j->in->len * sizeof *io->next);
 #pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
     for (uint32_t b = 0; b < j->n_buckets; b++)
-        mark_bucket(j, b, io->next_plan, io->next, io->next_bucket);
+        mark_bucket(j, b, io->next_plan, io->next);
     return NQ_OK;
 }
 
-static void init_unigram_ranks(const nq_count_input *in, const bucket_plan *plan, uint32_t *prev,
-                               uint16_t *bucket, int threads)
+static void init_unigram_ranks(const nq_count_input *in, const bucket_plan *plan, uint64_t *prev, int threads)
 {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (uint64_t p = 0; p < in->len; p++) {
         uint32_t id = in->stream[p];
         int frequent = id < NQ_ID_MARK && in->cf[id] >= in->min_count;
-        prev[p] = frequent ? id : NQ_ID_NONE;
-        bucket[p] = frequent ? plan->of[id] : 0;
+        prev[p] = frequent ? make_mark(id, plan->of[id]) : MARK_NONE;
     }
 }
 
@@ -432,43 +446,36 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     if (in->max_n < 2 || in->len == 0)
         return NQ_OK;
     int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
-    uint32_t *prev = malloc(in->len * sizeof *prev);
-    uint32_t *next = malloc(in->len * sizeof *next);
-    uint16_t *prev_bucket = malloc(in->len * sizeof *prev_bucket);
-    uint16_t *next_bucket = malloc(in->len * sizeof *next_bucket);
+    uint64_t *prev = malloc(in->len * sizeof *prev);
+    uint64_t *next = malloc(in->len * sizeof *next);
     bucket_plan *plan = calloc(2, sizeof *plan);
     cand *cands = NULL;
     uint64_t cands_cap = 0;
     nq_status st = NQ_OK;
-    if (!prev || !next || !prev_bucket || !next_bucket || !plan || plan_buckets(&plan[0], in->cf, in->n_terms)) {
+    if (!prev || !next || !plan || plan_buckets(&plan[0], in->cf, in->n_terms)) {
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
                      (unsigned long long)in->len);
         goto done;
     }
-    init_unigram_ranks(in, &plan[0], prev, prev_bucket, threads);
+    init_unigram_ranks(in, &plan[0], prev, threads);
     unsigned word_bits = nq_bits_for(in->n_terms);
     for (int n = 2; n <= in->max_n; n++) {
         bucket_plan *cur = &plan[n % 2], *following = &plan[(n + 1) % 2];
-        level_job j = {.in = in, .n = n, .prev = prev, .bucket = prev_bucket, .bucket_first = cur->first,
+        level_job j = {.in = in, .n = n, .prev = prev, .bucket_first = cur->first,
                        .n_buckets = cur->n, .word_bits = word_bits, .threads = threads};
-        level_io io = {next, next_bucket, n < in->max_n ? following : NULL, &cands, &cands_cap};
+        level_io io = {next, n < in->max_n ? following : NULL, &cands, &cands_cap};
         st = run_level(&j, &levels[n], &io, err);
         free_job(&j);
         if (st || levels[n].n == 0)
             goto done;
-        uint32_t *t = prev;
+        uint64_t *t = prev;
         prev = next;
         next = t;
-        uint16_t *tb = prev_bucket;
-        prev_bucket = next_bucket;
-        next_bucket = tb;
     }
 done:
     free(cands);
     free(prev);
     free(next);
-    free(prev_bucket);
-    free(next_bucket);
     if (plan) {
         free(plan[0].of);
         free(plan[1].of);
