@@ -30,31 +30,71 @@ typedef struct bucket_scratch {
     size_t kept_cap;
 } bucket_scratch;
 
-/* What the previous level left at a position: the rank of the kept
- * (n-1)-gram that starts there and the bucket that rank falls in at this
- * level, in one word so that marking it is one random write. */
-#define MARK_NONE UINT64_MAX
+/* Buckets of a level: prefix rank ranges of about equal candidate weight.
+ * The weight of a prefix is its own count, an upper bound on the candidates
+ * that start with it. Buckets are rank ranges, so their sorted outputs
+ * concatenate in key order. A rank's bucket is found from a coarse table
+ * (one entry per 2^shift ranks, small enough for L2) and a short forward
+ * scan of first[], with no per-rank or per-position array. */
+typedef struct bucket_plan {
+    uint32_t first[65536 + 1];  /* first rank of each bucket, non-decreasing; [n] = n_prefixes */
+    uint32_t n;
+    unsigned shift;
+    uint16_t *coarse;           /* bucket of rank i << shift */
+    size_t coarse_cap;
+} bucket_plan;
 
-static inline uint64_t make_mark(uint32_t rank, uint16_t bucket)
+static inline uint32_t bucket_of(const bucket_plan *pl, uint32_t rank)
 {
-    return (uint64_t)bucket << 32 | rank;
+    uint32_t b = pl->coarse[rank >> pl->shift];
+    while (pl->first[b + 1] <= rank)
+        b++;
+    return b;
 }
 
-static inline uint32_t mark_rank(uint64_t m)
+static int plan_buckets(bucket_plan *pl, const uint32_t *weight, uint64_t n_prefixes)
 {
-    return (uint32_t)m;
-}
-
-static inline uint16_t mark_bucket_of(uint64_t m)
-{
-    return (uint16_t)(m >> 32);
+    uint64_t total = 0;
+    for (uint64_t r = 0; r < n_prefixes; r++)
+        total += weight[r];
+    uint64_t want = total / 16384 + 1;
+    pl->n = want > 65536 ? 65536 : (uint32_t)want;
+    /* first[b] = first rank whose cumulative weight reaches b / n of the total */
+    uint64_t cum = 0, r = 0;
+    for (uint32_t b = 0; b < pl->n; b++) {
+        while (r < n_prefixes && (total ? cum * pl->n / total : 0) < b) {
+            cum += weight[r];
+            r++;
+        }
+        pl->first[b] = b == 0 ? 0 : (uint32_t)r;
+    }
+    pl->first[pl->n] = (uint32_t)n_prefixes;
+    unsigned bits = nq_bits_for(n_prefixes);
+    pl->shift = bits > 16 ? bits - 16 : 0;
+    size_t nc = (size_t)(n_prefixes >> pl->shift) + 1;
+    if (nc > pl->coarse_cap) {
+        free(pl->coarse);
+        pl->coarse = malloc(nc * sizeof *pl->coarse);
+        pl->coarse_cap = pl->coarse ? nc : 0;
+        if (!pl->coarse)
+            return -1;
+    }
+    uint32_t b = 0;
+    for (size_t i = 0; i < nc; i++) {
+        uint64_t rank = (uint64_t)i << pl->shift;
+        while (b + 1 < pl->n && pl->first[b + 1] <= rank)
+            b++;
+        pl->coarse[i] = (uint16_t)b;
+    }
+    return 0;
 }
 
 /* Work shared by the phases of one level. */
 typedef struct level_job {
     const nq_count_input *in;
     int n;
-    const uint64_t *prev;       /* per position: mark(rank of the kept (n-1)-gram, its bucket here) */
+    const uint32_t *prev;       /* rank of the kept (n-1)-gram at each position, or NQ_ID_NONE */
+    const bucket_plan *plan;
     const uint32_t *bucket_first; /* first prefix rank of each bucket */
     unsigned word_bits;         /* bits of the largest term id */
     uint32_t n_buckets;
@@ -96,7 +136,7 @@ static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
 
 static inline int is_candidate(const level_job *j, uint64_t p)
 {
-    return j->prev[p] != MARK_NONE && p + 1 < j->in->len && j->prev[p + 1] != MARK_NONE;
+    return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
 }
 
 static void count_candidates(level_job *j, int t)
@@ -105,7 +145,7 @@ static void count_candidates(level_job *j, int t)
     uint64_t hi = thread_lo(j->in->len, t + 1, j->threads);
     for (uint64_t p = thread_lo(j->in->len, t, j->threads); p < hi; p++)
         if (is_candidate(j, p))
-            cnt[mark_bucket_of(j->prev[p])]++;
+            cnt[bucket_of(j->plan, j->prev[p])]++;
 }
 
 /* Software write-combining: candidates for a bucket gather in a cache-line
@@ -131,7 +171,7 @@ static void scatter_candidates(level_job *j, int t)
             d++;
         if (!is_candidate(j, p))
             continue;
-        uint32_t r = mark_rank(j->prev[p]), b = mark_bucket_of(j->prev[p]);
+        uint32_t r = j->prev[p], b = bucket_of(j->plan, r);
         cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
         if (!wc || !fill) {
             j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
@@ -268,45 +308,6 @@ static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
     return 0;
 }
 
-/* Buckets of a level: prefix rank ranges of about equal candidate weight.
- * The weight of a prefix is its own count, an upper bound on the candidates
- * that start with it. Buckets are rank ranges, so their sorted outputs
- * concatenate in key order. */
-typedef struct bucket_plan {
-    uint16_t *of;            /* prefix rank -> bucket */
-    size_t cap;
-    uint32_t first[65536];   /* first prefix rank of each bucket */
-    uint32_t n;
-} bucket_plan;
-
-static int plan_buckets(bucket_plan *pl, const uint32_t *weight, uint64_t n_prefixes)
-{
-    if (n_prefixes > pl->cap) {
-        uint16_t *of = realloc(pl->of, n_prefixes * sizeof *of);
-        if (!of)
-            return -1;
-        pl->of = of;
-        pl->cap = n_prefixes;
-    }
-    uint64_t total = 0;
-    for (uint64_t r = 0; r < n_prefixes; r++)
-        total += weight[r];
-    uint64_t want = total / 16384 + 1;
-    pl->n = want > 65536 ? 65536 : (uint32_t)want;
-    for (uint32_t b = 0; b < pl->n; b++)
-        pl->first[b] = UINT32_MAX;
-    uint64_t cum = 0;
-    for (uint64_t r = 0; r < n_prefixes; r++) {
-        uint64_t b = total ? cum * pl->n / total : 0;
-        b = b < pl->n ? b : pl->n - 1;
-        pl->of[r] = (uint16_t)b;
-        if (pl->first[b] == UINT32_MAX)
-            pl->first[b] = (uint32_t)r;
-        cum += weight[r];
-    }
-    return 0;
-}
-
 static int alloc_level(nq_ngram_level *lv, uint64_t n)
 {
     size_t m = n ? n : 1;
@@ -333,7 +334,7 @@ static void store_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv)
 /* Leaves the rank of the kept n-gram at each position for the next level,
  * with the bucket it will fall in there. Within a bucket the candidates are
  * sorted, so the ranks, and the lookups in the next plan, go up in order. */
-static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_plan, uint64_t *next)
+static void mark_bucket(const level_job *j, uint32_t b, uint32_t *next)
 {
     uint64_t base = j->kept_base[b];
     const cand *c = j->cands + j->bucket_begin[b];
@@ -342,7 +343,7 @@ static void mark_bucket(const level_job *j, uint32_t b, const bucket_plan *next_
         if (c[i].prefix == NQ_ID_NONE)
             continue;
         uint32_t rank = (uint32_t)(base + c[i].prefix);
-        next[c[i].pos] = make_mark(rank, next_plan->of[rank]);
+        next[c[i].pos] = rank;
     }
 }
 
@@ -361,7 +362,7 @@ static void free_job(level_job *j)
 /* Counts level n. When a next level follows, plans its buckets and marks
  * the positions where a kept n-gram starts. */
 typedef struct level_io {
-    uint64_t *next;
+    uint32_t *next;
     bucket_plan *next_plan;     /* NULL at the last level */
     cand **cands;
     uint64_t *cands_cap;
@@ -427,17 +428,17 @@ static nq_status run_level(level_job *j, nq_ngram_level *lv, level_io *io, nq_er
     memset(io->next, 0xFF, j->in->len * sizeof *io->next);
 #pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
     for (uint32_t b = 0; b < j->n_buckets; b++)
-        mark_bucket(j, b, io->next_plan, io->next);
+        mark_bucket(j, b, io->next);
     return NQ_OK;
 }
 
-static void init_unigram_ranks(const nq_count_input *in, const bucket_plan *plan, uint64_t *prev, int threads)
+static void init_unigram_ranks(const nq_count_input *in, uint32_t *prev, int threads)
 {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (uint64_t p = 0; p < in->len; p++) {
         uint32_t id = in->stream[p];
         int frequent = id < NQ_ID_MARK && in->cf[id] >= in->min_count;
-        prev[p] = frequent ? make_mark(id, plan->of[id]) : MARK_NONE;
+        prev[p] = frequent ? id : NQ_ID_NONE;
     }
 }
 
@@ -446,8 +447,8 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
     if (in->max_n < 2 || in->len == 0)
         return NQ_OK;
     int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
-    uint64_t *prev = malloc(in->len * sizeof *prev);
-    uint64_t *next = malloc(in->len * sizeof *next);
+    uint32_t *prev = malloc(in->len * sizeof *prev);
+    uint32_t *next = malloc(in->len * sizeof *next);
     bucket_plan *plan = calloc(2, sizeof *plan);
     cand *cands = NULL;
     uint64_t cands_cap = 0;
@@ -457,18 +458,18 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
                      (unsigned long long)in->len);
         goto done;
     }
-    init_unigram_ranks(in, &plan[0], prev, threads);
+    init_unigram_ranks(in, prev, threads);
     unsigned word_bits = nq_bits_for(in->n_terms);
     for (int n = 2; n <= in->max_n; n++) {
         bucket_plan *cur = &plan[n % 2], *following = &plan[(n + 1) % 2];
-        level_job j = {.in = in, .n = n, .prev = prev, .bucket_first = cur->first,
+        level_job j = {.in = in, .n = n, .prev = prev, .plan = cur, .bucket_first = cur->first,
                        .n_buckets = cur->n, .word_bits = word_bits, .threads = threads};
         level_io io = {next, n < in->max_n ? following : NULL, &cands, &cands_cap};
         st = run_level(&j, &levels[n], &io, err);
         free_job(&j);
         if (st || levels[n].n == 0)
             goto done;
-        uint64_t *t = prev;
+        uint32_t *t = prev;
         prev = next;
         next = t;
     }
@@ -477,8 +478,8 @@ done:
     free(prev);
     free(next);
     if (plan) {
-        free(plan[0].of);
-        free(plan[1].of);
+        free(plan[0].coarse);
+        free(plan[1].coarse);
     }
     free(plan);
     return st;
