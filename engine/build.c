@@ -138,33 +138,63 @@ static nq_status write_meta(nq_segment_writer *w, const segment_parts *p, const 
     return nq_segw_add(w, NQ_SEC_META, meta, sizeof meta, 0, err);
 }
 
-static nq_status write_sections(nq_segment_writer *w, const segment_parts *p, nq_error *err)
+/* One section's bytes, encoded before anything is written. */
+typedef struct encoded {
+    uint32_t id;
+    int zstd_level;
+    uint8_t *data;
+    size_t len;
+    nq_status st;
+    nq_error err;
+} encoded;
+
+/* Section job k: 0 lexicon strings, 1 frequencies, 2.. n-gram levels. The
+ * jobs are independent, so they run in parallel; the writer then appends
+ * them in a fixed order, which keeps the file's bytes deterministic. */
+static void encode_job(const segment_parts *p, int k, encoded *e)
+{
+    const nq_corpus *c = p->corpus;
+    if (k == 0) {
+        e->id = NQ_SEC_LEXS;
+        e->st = nq_lexicon_encode_strings(p->lex->term, p->lex->len, c->terms.n, &e->data, &e->len, &e->err);
+    } else if (k == 1) {
+        e->id = NQ_SEC_LEXF;
+        e->st = nq_lexicon_encode_freqs(p->lex->cf, p->lex->df, c->terms.n, &e->data, &e->len, &e->err);
+    } else {
+        int n = k;
+        uint64_t parents = n == 2 ? c->terms.n : p->levels[n - 1].n;
+        e->id = NQ_SEC_NGRAM(n);
+        e->st = nq_ngram_encode(&p->levels[n], parents, &e->data, &e->len, &e->err);
+    }
+}
+
+static nq_status write_sections(nq_segment_writer *w, const segment_parts *p, int threads, nq_error *err)
 {
     nq_corpus *c = p->corpus;
-    uint8_t *docs = NULL, *srcs = NULL, *buf = NULL;
-    size_t docs_len = 0, srcs_len = 0, len = 0;
+    int n_jobs = p->opt->max_n + 1; /* LEXS, LEXF, NG2..NGmax */
+    encoded jobs[NQ_MAX_ORDER + 1];
+    memset(jobs, 0, sizeof jobs);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int k = 0; k < n_jobs; k++)
+        encode_job(p, k, &jobs[k]);
+    uint8_t *docs = NULL, *srcs = NULL;
+    size_t docs_len = 0, srcs_len = 0;
     nq_docs_summary ds;
     nq_status st = nq_docs_encode(&c->docs, &docs, &docs_len, &srcs, &srcs_len, &ds, err);
-    if (st)
-        return st;
-    st = write_meta(w, p, &ds, err);
+    if (!st)
+        st = write_meta(w, p, &ds, err);
     st = add_owned(w, NQ_SEC_DOCS, docs, docs_len, 3, st, err);
     st = add_owned(w, NQ_SEC_SRCS, srcs, srcs_len, 0, st, err);
-    if (!st)
-        st = nq_lexicon_encode_strings(p->lex->term, p->lex->len, c->terms.n, &buf, &len, err);
-    st = add_owned(w, NQ_SEC_LEXS, st ? NULL : buf, len, 0, st, err);
-    buf = NULL;
-    if (!st)
-        st = nq_lexicon_encode_freqs(p->lex->cf, p->lex->df, c->terms.n, &buf, &len, err);
-    st = add_owned(w, NQ_SEC_LEXF, st ? NULL : buf, len, 0, st, err);
-    uint64_t parents = c->terms.n;
-    for (int n = 2; n <= p->opt->max_n && !st; n++) {
-        buf = NULL;
-        st = nq_ngram_encode(&p->levels[n], parents, &buf, &len, err);
-        st = add_owned(w, NQ_SEC_NGRAM(n), st ? NULL : buf, len, 0, st, err);
-        parents = p->levels[n].n;
-        p->stats->ngrams[n] = p->levels[n].n;
+    for (int k = 0; k < n_jobs; k++) {
+        if (!st && jobs[k].st) {
+            st = jobs[k].st;
+            if (err)
+                *err = jobs[k].err;
+        }
+        st = add_owned(w, jobs[k].id, jobs[k].data, jobs[k].len, 0, st, err);
     }
+    for (int n = 2; n <= p->opt->max_n; n++)
+        p->stats->ngrams[n] = p->levels[n].n;
     return st;
 }
 
@@ -215,7 +245,7 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
         st = nq_segw_open(&w, out_path, err);
     if (!st) {
         segment_parts parts = {c, &lex, levels, opt, stats};
-        st = write_sections(&w, &parts, err);
+        st = write_sections(&w, &parts, threads, err);
         if (st)
             nq_segw_abort(&w);
         else

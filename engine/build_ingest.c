@@ -403,6 +403,13 @@ nq_status nq_ingest(const char *const *inputs, size_t n_inputs, const nq_build_o
     st = init_workers(&g, err);
     if (!st)
         st = nq_reader_open(inputs, n_inputs, opt->input_format, &g.reader, err);
+    /* About one stream entry per 4 input bytes covers press text (a token
+     * per ~6 bytes plus sentence marks); reserving it up front avoids
+     * copying and faulting the stream in again at every doubling. Pages
+     * never written cost nothing. */
+    uint64_t expected = g.reader ? nq_reader_total_bytes(g.reader) / 4 : 0;
+    if (!st && expected && nq_reserve((void **)&c->stream, &c->cap, (size_t)expected, sizeof *c->stream))
+        st = nq_fail(err, NQ_ERR_NOMEM, "out of memory reserving the token stream");
     nq_batch batch;
     nq_batch_init(&batch);
     double t0 = now_seconds();
