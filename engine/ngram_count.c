@@ -30,82 +30,27 @@ typedef struct bucket_scratch {
     size_t kept_cap;
 } bucket_scratch;
 
-/* Buckets of a level: prefix rank ranges of about equal candidate weight.
- * The weight of a prefix is its own count, an upper bound on the candidates
- * that start with it. Buckets are rank ranges, so their sorted outputs
- * concatenate in key order. A rank's bucket is found from a coarse table
- * (one entry per 2^shift ranks, small enough for L2) and a short forward
- * scan of first[], with no per-rank or per-position array. */
-typedef struct bucket_plan {
-    uint32_t first[65536 + 1];  /* first rank of each bucket, non-decreasing; [n] = n_prefixes */
-    uint32_t n;
-    unsigned shift;
-    uint16_t *coarse;           /* bucket of rank i << shift */
-    size_t coarse_cap;
-} bucket_plan;
-
-static inline uint32_t bucket_of(const bucket_plan *pl, uint32_t rank)
-{
-    uint32_t b = pl->coarse[rank >> pl->shift];
-    while (pl->first[b + 1] <= rank)
-        b++;
-    return b;
-}
-
-static int plan_buckets(bucket_plan *pl, const uint32_t *weight, uint64_t n_prefixes)
-{
-    uint64_t total = 0;
-    for (uint64_t r = 0; r < n_prefixes; r++)
-        total += weight[r];
-    uint64_t want = total / 16384 + 1;
-    pl->n = want > 65536 ? 65536 : (uint32_t)want;
-    /* first[b] = first rank whose cumulative weight reaches b / n of the total */
-    uint64_t cum = 0, r = 0;
-    for (uint32_t b = 0; b < pl->n; b++) {
-        while (r < n_prefixes && (total ? cum * pl->n / total : 0) < b) {
-            cum += weight[r];
-            r++;
-        }
-        pl->first[b] = b == 0 ? 0 : (uint32_t)r;
-    }
-    pl->first[pl->n] = (uint32_t)n_prefixes;
-    unsigned bits = nq_bits_for(n_prefixes);
-    pl->shift = bits > 16 ? bits - 16 : 0;
-    size_t nc = (size_t)(n_prefixes >> pl->shift) + 1;
-    if (nc > pl->coarse_cap) {
-        free(pl->coarse);
-        pl->coarse = malloc(nc * sizeof *pl->coarse);
-        pl->coarse_cap = pl->coarse ? nc : 0;
-        if (!pl->coarse)
-            return -1;
-    }
-    uint32_t b = 0;
-    for (size_t i = 0; i < nc; i++) {
-        uint64_t rank = (uint64_t)i << pl->shift;
-        while (b + 1 < pl->n && pl->first[b + 1] <= rank)
-            b++;
-        pl->coarse[i] = (uint16_t)b;
-    }
-    return 0;
-}
-
-/* Work shared by the phases of one level. */
-typedef struct level_job {
+/*
+ * The candidates of every level live in one array, cut into buckets once,
+ * at level 2, by ranges of the first term. A bucket's candidates are sorted
+ * by n-gram, so its kept n-grams form a range of ranks; at the next level
+ * the same bucket keeps only the occurrences of those n-grams that extend
+ * into a kept n-gram (filtered in place), so it again covers one rank range
+ * and no candidate ever moves to another bucket.
+ */
+typedef struct buckets {
     const nq_count_input *in;
-    int n;
-    const uint32_t *prev;       /* rank of the kept (n-1)-gram at each position, or NQ_ID_NONE */
-    const bucket_plan *plan;
-    const uint32_t *bucket_first; /* first prefix rank of each bucket */
-    unsigned word_bits;         /* bits of the largest term id */
-    uint32_t n_buckets;
     int threads;
-    uint64_t *counts;           /* [thread][bucket] candidates, then write cursors */
-    uint64_t *bucket_begin;     /* n_buckets + 1 */
-    cand *cands;                /* borrowed: reused across levels */
-    kept **bucket_kept;         /* per bucket, sorted */
-    uint64_t *bucket_nkept;
-    uint64_t *kept_base;        /* n_buckets + 1 */
-} level_job;
+    uint32_t n;              /* buckets */
+    uint64_t *begin;         /* n + 1 region starts in cands */
+    uint64_t *len;           /* candidates in each bucket now */
+    uint32_t *first;         /* smallest prefix rank a bucket can hold */
+    kept **kept;             /* per bucket, sorted */
+    uint64_t *n_kept;
+    uint64_t *kept_base;     /* n + 1: global rank of each bucket's first kept n-gram */
+    cand *cands;
+    unsigned word_bits;      /* bits of the largest term id */
+} buckets;
 
 void nq_ngram_level_free(nq_ngram_level *level)
 {
@@ -134,18 +79,45 @@ static uint64_t doc_of(const nq_count_input *in, uint64_t pos)
     return lo ? lo - 1 : 0;
 }
 
-static inline int is_candidate(const level_job *j, uint64_t p)
+/* ---- level 2: bigram candidates partitioned by first term ---- */
+
+/* Buckets by ranges of the first term, of about equal weight (its count,
+ * an upper bound on the bigrams that start with it). */
+static uint32_t plan_terms(const nq_count_input *in, uint16_t *bucket_of, uint32_t *first)
 {
-    return j->prev[p] != NQ_ID_NONE && p + 1 < j->in->len && j->prev[p + 1] != NQ_ID_NONE;
+    uint64_t total = 0;
+    for (uint32_t t = 0; t < in->n_terms; t++)
+        total += in->cf[t];
+    uint64_t want = total / 16384 + 1;
+    uint32_t n = want > 65536 ? 65536 : (uint32_t)want, prev = UINT32_MAX;
+    uint64_t cum = 0;
+    for (uint32_t t = 0; t < in->n_terms; t++) {
+        uint64_t b = total ? cum * n / total : 0;
+        b = b < n ? b : n - 1;
+        bucket_of[t] = (uint16_t)b;
+        if (b != prev)
+            first[b] = t;
+        prev = (uint32_t)b;
+        cum += in->cf[t];
+    }
+    return n;
 }
 
-static void count_candidates(level_job *j, int t)
+static inline int bigram_at(const nq_count_input *in, uint64_t p)
 {
-    uint64_t *cnt = j->counts + (size_t)t * j->n_buckets;
-    uint64_t hi = thread_lo(j->in->len, t + 1, j->threads);
-    for (uint64_t p = thread_lo(j->in->len, t, j->threads); p < hi; p++)
-        if (is_candidate(j, p))
-            cnt[bucket_of(j->plan, j->prev[p])]++;
+    if (p + 1 >= in->len)
+        return 0;
+    uint32_t a = in->stream[p], b = in->stream[p + 1];
+    return a < NQ_ID_MARK && b < NQ_ID_MARK && in->cf[a] >= in->min_count && in->cf[b] >= in->min_count;
+}
+
+static void count_bigrams(const buckets *bk, const uint16_t *bucket_of, uint64_t *cnt, int t)
+{
+    const nq_count_input *in = bk->in;
+    uint64_t hi = thread_lo(in->len, t + 1, bk->threads);
+    for (uint64_t p = thread_lo(in->len, t, bk->threads); p < hi; p++)
+        if (bigram_at(in, p))
+            cnt[bucket_of[in->stream[p]]]++;
 }
 
 /* Software write-combining: candidates for a bucket gather in a cache-line
@@ -156,61 +128,142 @@ typedef struct wc_line {
     _Alignas(64) cand c[WC_CANDS];
 } wc_line;
 
-static void scatter_candidates(level_job *j, int t)
+static void scatter_bigrams(const buckets *bk, const uint16_t *bucket_of, uint64_t *cursor, int t)
 {
-    const nq_count_input *in = j->in;
-    uint64_t *cursor = j->counts + (size_t)t * j->n_buckets;
-    uint64_t lo = thread_lo(in->len, t, j->threads), hi = thread_lo(in->len, t + 1, j->threads);
+    const nq_count_input *in = bk->in;
+    uint64_t lo = thread_lo(in->len, t, bk->threads), hi = thread_lo(in->len, t + 1, bk->threads);
     /* aligned_alloc wants a size that is a multiple of the alignment */
-    size_t wc_bytes = (j->n_buckets * sizeof(wc_line) + 63) & ~(size_t)63;
+    size_t wc_bytes = (bk->n * sizeof(wc_line) + 63) & ~(size_t)63;
     wc_line *wc = aligned_alloc(64, wc_bytes);
-    uint8_t *fill = calloc(j->n_buckets, 1);
+    uint8_t *fill = calloc(bk->n, 1);
     uint64_t d = doc_of(in, lo);
     for (uint64_t p = lo; p < hi; p++) {
         while (d + 1 < in->n_docs && in->doc_start[d + 1] <= p)
             d++;
-        if (!is_candidate(j, p))
+        if (!bigram_at(in, p))
             continue;
-        uint32_t r = j->prev[p], b = bucket_of(j->plan, r);
-        cand c = {r, in->stream[p + (uint64_t)j->n - 1], (uint32_t)p, (uint32_t)d};
+        uint32_t b = bucket_of[in->stream[p]];
+        cand c = {in->stream[p], in->stream[p + 1], (uint32_t)p, (uint32_t)d};
         if (!wc || !fill) {
-            j->cands[cursor[b]++] = c; /* no buffer memory: write directly */
+            bk->cands[cursor[b]++] = c; /* no buffer memory: write directly */
             continue;
         }
         wc[b].c[fill[b]] = c;
         if (++fill[b] == WC_CANDS) {
-            memcpy(&j->cands[cursor[b]], wc[b].c, sizeof wc[b].c);
+            memcpy(&bk->cands[cursor[b]], wc[b].c, sizeof wc[b].c);
             cursor[b] += WC_CANDS;
             fill[b] = 0;
         }
     }
-    for (uint32_t b = 0; wc && fill && b < j->n_buckets; b++) {
+    for (uint32_t b = 0; wc && fill && b < bk->n; b++) {
         if (!fill[b])
             continue;
-        memcpy(&j->cands[cursor[b]], wc[b].c, fill[b] * sizeof(cand));
+        memcpy(&bk->cands[cursor[b]], wc[b].c, fill[b] * sizeof(cand));
         cursor[b] += fill[b];
     }
     free(wc);
     free(fill);
 }
 
-/* Turns per-thread counts into write cursors: bucket-major, thread-minor,
- * so each bucket's candidates are contiguous and in position order. */
-static uint64_t layout_buckets(level_job *j)
+/* Per-thread counts become write cursors: bucket-major, thread-minor, so
+ * each bucket's candidates are contiguous and in position order. */
+static uint64_t layout(buckets *bk, uint64_t *counts)
 {
     uint64_t total = 0;
-    for (uint32_t b = 0; b < j->n_buckets; b++) {
-        j->bucket_begin[b] = total;
-        for (int t = 0; t < j->threads; t++) {
-            uint64_t *c = &j->counts[(size_t)t * j->n_buckets + b];
+    for (uint32_t b = 0; b < bk->n; b++) {
+        bk->begin[b] = total;
+        for (int t = 0; t < bk->threads; t++) {
+            uint64_t *c = &counts[(size_t)t * bk->n + b];
             uint64_t k = *c;
             *c = total;
             total += k;
         }
+        bk->len[b] = total - bk->begin[b];
     }
-    j->bucket_begin[j->n_buckets] = total;
+    bk->begin[bk->n] = total;
     return total;
 }
+
+static nq_status alloc_buckets(buckets *bk, nq_error *err)
+{
+    bk->begin = malloc((bk->n + 1) * sizeof *bk->begin);
+    bk->len = malloc(bk->n * sizeof *bk->len);
+    bk->first = calloc(bk->n, sizeof *bk->first);
+    bk->kept = calloc(bk->n, sizeof *bk->kept);
+    bk->n_kept = calloc(bk->n, sizeof *bk->n_kept);
+    bk->kept_base = calloc(bk->n + 1, sizeof *bk->kept_base);
+    if (!bk->begin || !bk->len || !bk->first || !bk->kept || !bk->n_kept || !bk->kept_base)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting n-grams");
+    return NQ_OK;
+}
+
+static nq_status bigram_candidates(buckets *bk, nq_error *err)
+{
+    const nq_count_input *in = bk->in;
+    uint16_t *bucket_of = malloc(((size_t)in->n_terms + 1) * sizeof *bucket_of);
+    uint32_t *first = malloc(65536 * sizeof *first);
+    if (!bucket_of || !first) {
+        free(bucket_of);
+        free(first);
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting 2-grams");
+    }
+    bk->n = plan_terms(in, bucket_of, first);
+    nq_status st = alloc_buckets(bk, err);
+    uint64_t *counts = st ? NULL : calloc((size_t)bk->threads * bk->n, sizeof *counts);
+    if (!st && !counts)
+        st = nq_fail(err, NQ_ERR_NOMEM, "out of memory counting 2-grams");
+    if (!st) {
+        memcpy(bk->first, first, bk->n * sizeof *first);
+#pragma omp parallel for num_threads(bk->threads) schedule(static, 1)
+        for (int t = 0; t < bk->threads; t++)
+            count_bigrams(bk, bucket_of, counts + (size_t)t * bk->n, t);
+        uint64_t total = layout(bk, counts);
+        bk->cands = malloc((total ? total : 1) * sizeof *bk->cands);
+        if (!bk->cands)
+            st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: %llu bigram candidates", (unsigned long long)total);
+    }
+    if (!st) {
+#pragma omp parallel for num_threads(bk->threads) schedule(static, 1)
+        for (int t = 0; t < bk->threads; t++)
+            scatter_bigrams(bk, bucket_of, counts + (size_t)t * bk->n, t);
+    }
+    free(counts);
+    free(bucket_of);
+    free(first);
+    return st;
+}
+
+/* ---- levels 3 and up: derived in place ---- */
+
+/* Keeps the occurrences of the bucket's kept (n-1)-grams whose successor
+ * (n-1)-gram, at pos + 1, was kept too, as n-gram candidates: prefix = the
+ * (n-1)-gram's global rank, word = the n-th token. Order is preserved, so
+ * the bucket stays sorted by prefix and in position order within one. */
+static void derive_bucket(buckets *bk, uint32_t b, int n, const uint32_t *rank_at)
+{
+    const nq_count_input *in = bk->in;
+    cand *c = bk->cands + bk->begin[b];
+    uint64_t base = bk->kept_base[b], w = 0;
+    uint64_t nc = bk->len[b];
+    for (uint64_t i = 0; i < nc; i++) {
+        /* The successor test and the n-th token are random reads in big
+         * arrays: ask for them well ahead. */
+        if (i + 16 < nc) {
+            __builtin_prefetch(&rank_at[c[i + 16].pos + 1]);
+            __builtin_prefetch(&in->stream[c[i + 16].pos + (uint64_t)n - 1]);
+        }
+        if (c[i].prefix == NQ_ID_NONE)
+            continue;
+        uint64_t p = c[i].pos;
+        if (p + 1 >= in->len || rank_at[p + 1] == NQ_ID_NONE)
+            continue;
+        c[w++] = (cand){(uint32_t)(base + c[i].prefix), in->stream[p + (uint64_t)n - 1], c[i].pos, c[i].doc};
+    }
+    bk->len[b] = w;
+    bk->first[b] = (uint32_t)base;
+}
+
+/* ---- counting a bucket ---- */
 
 static inline uint64_t sort_key(const cand *c, uint32_t first, unsigned word_bits)
 {
@@ -270,18 +323,19 @@ static void sort_bucket(cand *c, cand *tmp, uint64_t n, uint32_t first, unsigned
 /* Counts one bucket: sorts it, then each run of equal n-grams is one
  * n-gram, kept (with its document frequency) when the run is at least
  * min_count long. Each candidate is left with its local rank. */
-static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
+static int count_bucket(buckets *bk, uint32_t b, bucket_scratch *s)
 {
-    cand *c = j->cands + j->bucket_begin[b];
-    uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
-    j->bucket_kept[b] = NULL;
-    j->bucket_nkept[b] = 0;
+    cand *c = bk->cands + bk->begin[b];
+    uint64_t nc = bk->len[b];
+    free(bk->kept[b]);
+    bk->kept[b] = NULL;
+    bk->n_kept[b] = 0;
     if (nc == 0)
         return 0;
     if (reserve_scratch((void **)&s->tmp, &s->tmp_cap, nc, sizeof *s->tmp) ||
-        reserve_scratch((void **)&s->kept, &s->kept_cap, nc / j->in->min_count + 1, sizeof *s->kept))
+        reserve_scratch((void **)&s->kept, &s->kept_cap, nc / bk->in->min_count + 1, sizeof *s->kept))
         return -1;
-    sort_bucket(c, s->tmp, nc, j->bucket_first[b], j->word_bits);
+    sort_bucket(c, s->tmp, nc, bk->first[b], bk->word_bits);
     uint64_t nk = 0;
     for (uint64_t i = 0; i < nc;) {
         uint64_t e = i + 1;
@@ -291,7 +345,7 @@ static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
             e++;
         }
         uint32_t rank = NQ_ID_NONE;
-        if (e - i >= j->in->min_count) {
+        if (e - i >= bk->in->min_count) {
             rank = (uint32_t)nk;
             s->kept[nk++] = (kept){(uint64_t)c[i].prefix << 32 | c[i].word, (uint32_t)(e - i), df};
         }
@@ -299,12 +353,12 @@ static int count_bucket(level_job *j, uint32_t b, bucket_scratch *s)
             c[i].prefix = rank;
     }
     if (nk) {
-        j->bucket_kept[b] = malloc(nk * sizeof *s->kept);
-        if (!j->bucket_kept[b])
+        bk->kept[b] = malloc(nk * sizeof *s->kept);
+        if (!bk->kept[b])
             return -1;
-        memcpy(j->bucket_kept[b], s->kept, nk * sizeof *s->kept);
+        memcpy(bk->kept[b], s->kept, nk * sizeof *s->kept);
     }
-    j->bucket_nkept[b] = nk;
+    bk->n_kept[b] = nk;
     return 0;
 }
 
@@ -319,11 +373,11 @@ static int alloc_level(nq_ngram_level *lv, uint64_t n)
     return lv->parent && lv->word && lv->count && lv->df ? 0 : -1;
 }
 
-static void store_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv)
+static void store_bucket(const buckets *bk, uint32_t b, nq_ngram_level *lv)
 {
-    uint64_t base = j->kept_base[b];
-    const kept *k = j->bucket_kept[b];
-    for (uint64_t r = 0; r < j->bucket_nkept[b]; r++) {
+    uint64_t base = bk->kept_base[b];
+    const kept *k = bk->kept[b];
+    for (uint64_t r = 0; r < bk->n_kept[b]; r++) {
         lv->parent[base + r] = (uint32_t)(k[r].key >> 32);
         lv->word[base + r] = (uint32_t)k[r].key;
         lv->count[base + r] = k[r].count;
@@ -331,156 +385,87 @@ static void store_bucket(const level_job *j, uint32_t b, nq_ngram_level *lv)
     }
 }
 
-/* Leaves the rank of the kept n-gram at each position for the next level,
- * with the bucket it will fall in there. Within a bucket the candidates are
- * sorted, so the ranks, and the lookups in the next plan, go up in order. */
-static void mark_bucket(const level_job *j, uint32_t b, uint32_t *next)
+/* Leaves the global rank of the kept n-gram that starts at each position,
+ * for the next level's test of the successor. */
+static void mark_bucket(const buckets *bk, uint32_t b, uint32_t *rank_at)
 {
-    uint64_t base = j->kept_base[b];
-    const cand *c = j->cands + j->bucket_begin[b];
-    uint64_t nc = j->bucket_begin[b + 1] - j->bucket_begin[b];
-    for (uint64_t i = 0; i < nc; i++) {
-        if (c[i].prefix == NQ_ID_NONE)
-            continue;
-        uint32_t rank = (uint32_t)(base + c[i].prefix);
-        next[c[i].pos] = rank;
-    }
+    uint64_t base = bk->kept_base[b];
+    const cand *c = bk->cands + bk->begin[b];
+    for (uint64_t i = 0; i < bk->len[b]; i++)
+        if (c[i].prefix != NQ_ID_NONE)
+            rank_at[c[i].pos] = (uint32_t)(base + c[i].prefix);
 }
 
-static void free_job(level_job *j)
+/* Counts the current candidates of every bucket, stores level n, and (when
+ * a level follows) marks where its n-grams start. */
+static nq_status count_level(buckets *bk, int n, nq_ngram_level *lv, uint32_t *rank_at, nq_error *err)
 {
-    if (j->bucket_kept)
-        for (uint32_t b = 0; b < j->n_buckets; b++)
-            free(j->bucket_kept[b]);
-    free(j->bucket_kept);
-    free(j->bucket_nkept);
-    free(j->kept_base);
-    free(j->bucket_begin);
-    free(j->counts);
-}
-
-/* Counts level n. When a next level follows, plans its buckets and marks
- * the positions where a kept n-gram starts. */
-typedef struct level_io {
-    uint32_t *next;
-    bucket_plan *next_plan;     /* NULL at the last level */
-    cand **cands;
-    uint64_t *cands_cap;
-} level_io;
-
-static nq_status run_level(level_job *j, nq_ngram_level *lv, level_io *io, nq_error *err)
-{
-    cand **cands = io->cands;
-    uint64_t *cands_cap = io->cands_cap;
-    j->counts = calloc((size_t)j->threads * j->n_buckets, sizeof *j->counts);
-    j->bucket_begin = malloc((j->n_buckets + 1) * sizeof *j->bucket_begin);
-    j->bucket_kept = calloc(j->n_buckets, sizeof *j->bucket_kept);
-    j->bucket_nkept = calloc(j->n_buckets, sizeof *j->bucket_nkept);
-    j->kept_base = malloc((j->n_buckets + 1) * sizeof *j->kept_base);
-    if (!j->counts || !j->bucket_begin || !j->bucket_kept || !j->bucket_nkept || !j->kept_base)
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", j->n);
-
-#pragma omp parallel for num_threads(j->threads) schedule(static, 1)
-    for (int t = 0; t < j->threads; t++)
-        count_candidates(j, t);
-    uint64_t total = layout_buckets(j);
-    /* The largest level comes first, so this allocates once; the pages stay
-     * mapped for the later levels instead of being faulted in again. */
-    if (total > *cands_cap) {
-        free(*cands);
-        *cands = malloc(total * sizeof **cands);
-        *cands_cap = *cands ? total : 0;
-        if (!*cands)
-            return nq_fail(err, NQ_ERR_NOMEM, "out of memory: %llu %d-gram candidates",
-                           (unsigned long long)total, j->n);
-    }
-    j->cands = *cands;
-#pragma omp parallel for num_threads(j->threads) schedule(static, 1)
-    for (int t = 0; t < j->threads; t++)
-        scatter_candidates(j, t);
-
     int failed = 0;
-#pragma omp parallel num_threads(j->threads) reduction(| : failed)
+#pragma omp parallel num_threads(bk->threads) reduction(| : failed)
     {
         bucket_scratch s = {0};
 #pragma omp for schedule(dynamic, 1)
-        for (uint32_t b = 0; b < j->n_buckets; b++)
+        for (uint32_t b = 0; b < bk->n; b++)
             if (!failed)
-                failed |= count_bucket(j, b, &s) != 0;
+                failed |= count_bucket(bk, b, &s) != 0;
         free(s.tmp);
         free(s.kept);
     }
     if (failed)
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", j->n);
-
-    j->kept_base[0] = 0;
-    for (uint32_t b = 0; b < j->n_buckets; b++)
-        j->kept_base[b + 1] = j->kept_base[b] + j->bucket_nkept[b];
-    if (alloc_level(lv, j->kept_base[j->n_buckets]))
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory storing %d-grams", j->n);
-#pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
-    for (uint32_t b = 0; b < j->n_buckets; b++)
-        store_bucket(j, b, lv);
-    if (!io->next_plan || lv->n == 0)
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", n);
+    for (uint32_t b = 0; b < bk->n; b++)
+        bk->kept_base[b + 1] = bk->kept_base[b] + bk->n_kept[b];
+    if (alloc_level(lv, bk->kept_base[bk->n]))
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory storing %d-grams", n);
+#pragma omp parallel for num_threads(bk->threads) schedule(dynamic, 16)
+    for (uint32_t b = 0; b < bk->n; b++)
+        store_bucket(bk, b, lv);
+    if (!rank_at || lv->n == 0)
         return NQ_OK;
-    if (plan_buckets(io->next_plan, lv->count, lv->n))
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory planning %d-grams", j->n + 1);
-    memset(io->next, 0xFF, j->in->len * sizeof *io->next);
-#pragma omp parallel for num_threads(j->threads) schedule(dynamic, 16)
-    for (uint32_t b = 0; b < j->n_buckets; b++)
-        mark_bucket(j, b, io->next);
+    memset(rank_at, 0xFF, bk->in->len * sizeof *rank_at);
+#pragma omp parallel for num_threads(bk->threads) schedule(dynamic, 16)
+    for (uint32_t b = 0; b < bk->n; b++)
+        mark_bucket(bk, b, rank_at);
     return NQ_OK;
 }
 
-static void init_unigram_ranks(const nq_count_input *in, uint32_t *prev, int threads)
+static void free_buckets(buckets *bk)
 {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (uint64_t p = 0; p < in->len; p++) {
-        uint32_t id = in->stream[p];
-        int frequent = id < NQ_ID_MARK && in->cf[id] >= in->min_count;
-        prev[p] = frequent ? id : NQ_ID_NONE;
-    }
+    for (uint32_t b = 0; bk->kept && b < bk->n; b++)
+        free(bk->kept[b]);
+    free(bk->kept);
+    free(bk->n_kept);
+    free(bk->kept_base);
+    free(bk->begin);
+    free(bk->len);
+    free(bk->first);
+    free(bk->cands);
 }
 
 nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_error *err)
 {
     if (in->max_n < 2 || in->len == 0)
         return NQ_OK;
-    int threads = in->threads > 0 ? in->threads : omp_get_max_threads();
-    uint32_t *prev = malloc(in->len * sizeof *prev);
-    uint32_t *next = malloc(in->len * sizeof *next);
-    bucket_plan *plan = calloc(2, sizeof *plan);
-    cand *cands = NULL;
-    uint64_t cands_cap = 0;
+    buckets bk = {.in = in, .threads = in->threads > 0 ? in->threads : omp_get_max_threads(),
+                  .word_bits = nq_bits_for(in->n_terms)};
+    uint32_t *rank_at = in->max_n > 2 ? malloc(in->len * sizeof *rank_at) : NULL;
     nq_status st = NQ_OK;
-    if (!prev || !next || !plan || plan_buckets(&plan[0], in->cf, in->n_terms)) {
+    if (in->max_n > 2 && !rank_at)
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
                      (unsigned long long)in->len);
-        goto done;
+    if (!st)
+        st = bigram_candidates(&bk, err);
+    for (int n = 2; !st && n <= in->max_n; n++) {
+        if (n > 2) {
+#pragma omp parallel for num_threads(bk.threads) schedule(dynamic, 16)
+            for (uint32_t b = 0; b < bk.n; b++)
+                derive_bucket(&bk, b, n, rank_at);
+        }
+        st = count_level(&bk, n, &levels[n], n < in->max_n ? rank_at : NULL, err);
+        if (!st && levels[n].n == 0)
+            break;
     }
-    init_unigram_ranks(in, prev, threads);
-    unsigned word_bits = nq_bits_for(in->n_terms);
-    for (int n = 2; n <= in->max_n; n++) {
-        bucket_plan *cur = &plan[n % 2], *following = &plan[(n + 1) % 2];
-        level_job j = {.in = in, .n = n, .prev = prev, .plan = cur, .bucket_first = cur->first,
-                       .n_buckets = cur->n, .word_bits = word_bits, .threads = threads};
-        level_io io = {next, n < in->max_n ? following : NULL, &cands, &cands_cap};
-        st = run_level(&j, &levels[n], &io, err);
-        free_job(&j);
-        if (st || levels[n].n == 0)
-            goto done;
-        uint32_t *t = prev;
-        prev = next;
-        next = t;
-    }
-done:
-    free(cands);
-    free(prev);
-    free(next);
-    if (plan) {
-        free(plan[0].coarse);
-        free(plan[1].coarse);
-    }
-    free(plan);
+    free(rank_at);
+    free_buckets(&bk);
     return st;
 }
