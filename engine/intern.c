@@ -11,8 +11,14 @@ int nq_intern_init(nq_intern *t, size_t expected)
     while (slots < expected * 2)
         slots *= 2;
     t->slots = calloc(slots, sizeof *t->slots);
-    if (!t->slots)
+    t->hot = calloc((size_t)1 << NQ_HOT_BITS, sizeof *t->hot);
+    if (!t->slots || !t->hot) {
+        free(t->slots);
+        free(t->hot);
+        t->slots = NULL;
+        t->hot = NULL;
         return -1;
+    }
     t->mask = slots - 1;
     return 0;
 }
@@ -20,6 +26,7 @@ int nq_intern_init(nq_intern *t, size_t expected)
 void nq_intern_free(nq_intern *t)
 {
     free(t->slots);
+    free(t->hot);
     free(t->strs);
     free(t->arena);
     memset(t, 0, sizeof *t);
@@ -116,7 +123,7 @@ static uint32_t insert_new(nq_intern *t, size_t slot, const char *s, size_t len,
     return id;
 }
 
-uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash)
+static uint32_t put_slow(nq_intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t tag = slot_tag(hash);
     size_t i = hash & t->mask;
@@ -135,4 +142,21 @@ uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash)
             i = (i + 1) & t->mask;
     }
     return insert_new(t, i, s, len, hash);
+}
+
+uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash)
+{
+    if (len == 0 || len >= NQ_HOT_BYTES)
+        return put_slow(t, s, len, hash);
+    nq_intern_hot *h = &t->hot[(hash >> 20) & (((size_t)1 << NQ_HOT_BITS) - 1)];
+    if (h->hash == hash && h->len == len && memcmp(h->bytes, s, len) == 0)
+        return h->id;
+    uint32_t id = put_slow(t, s, len, hash);
+    if (id != UINT32_MAX) {
+        h->hash = hash;
+        h->id = id;
+        h->len = (uint8_t)len;
+        memcpy(h->bytes, s, len);
+    }
+    return id;
 }

@@ -15,7 +15,20 @@ typedef struct nq_intern_slot {
     uint64_t at;         /* arena offset of the entry + 1; 0 = empty */
 } nq_intern_slot;
 
+/* A direct-mapped cache of recent short strings in front of the table:
+ * frequent tokens (Zipf) hit it in L1/L2 with no access to the slots or
+ * the arena, which for a large vocabulary are cache misses. */
+#define NQ_HOT_BITS 12
+#define NQ_HOT_BYTES 20
+typedef struct nq_intern_hot {
+    uint64_t hash;
+    uint32_t id;
+    uint8_t len;             /* 0: empty (the empty string is never cached) */
+    char bytes[NQ_HOT_BYTES - 1];
+} nq_intern_hot;
+
 typedef struct nq_intern {
+    nq_intern_hot *hot;      /* 2^NQ_HOT_BITS entries */
     nq_intern_slot *slots;   /* arena entries are [u32 id][bytes] */
     size_t mask;         /* slot count - 1 */
     struct nq_istr { uint64_t off; uint32_t len; } *strs;   /* id -> bytes in arena */
