@@ -13,6 +13,13 @@
 #include "vec.h"
 
 /* Per-thread state, reused across batches. */
+/* A worker's counts for one local term since the last merge; together, so
+ * that counting a token touches one cache line. */
+typedef struct term_freq {
+    uint32_t cf, df;
+    uint64_t stamp;          /* last document that counted towards df */
+} term_freq;
+
 typedef struct worker {
     nq_parser *parser;
     nq_tokenizer *tok;
@@ -20,8 +27,7 @@ typedef struct worker {
     uint32_t merged;         /* local ids below this have a global id */
     uint32_t *to_global;
     size_t to_global_cap;
-    uint32_t *cf, *df;       /* by local id, since the last merge */
-    uint64_t *stamp;         /* last document that counted towards df */
+    term_freq *freq;         /* by local id */
     size_t freq_cap;
     uint32_t *out;           /* this batch's tokens (local ids) and marks */
     size_t out_n, out_cap;
@@ -93,20 +99,12 @@ static int grow_freqs(worker *w)
     size_t cap = w->freq_cap ? w->freq_cap : 1024;
     while (cap < need)
         cap *= 2;
-    uint32_t *cf = realloc(w->cf, cap * sizeof *cf);
-    if (cf)
-        w->cf = cf;
-    uint32_t *df = realloc(w->df, cap * sizeof *df);
-    if (df)
-        w->df = df;
-    uint64_t *st = realloc(w->stamp, cap * sizeof *st);
-    if (st)
-        w->stamp = st;
-    if (!cf || !df || !st)
+    term_freq *f = realloc(w->freq, cap * sizeof *f);
+    if (!f)
         return -1;
-    memset(w->cf + w->freq_cap, 0, (cap - w->freq_cap) * sizeof *cf);
-    memset(w->df + w->freq_cap, 0, (cap - w->freq_cap) * sizeof *df);
-    memset(w->stamp + w->freq_cap, 0xFF, (cap - w->freq_cap) * sizeof *st);
+    for (size_t i = w->freq_cap; i < cap; i++)
+        f[i] = (term_freq){0, 0, UINT64_MAX};
+    w->freq = f;
     w->freq_cap = cap;
     return 0;
 }
@@ -129,10 +127,11 @@ static int emit_tokens(worker *w, const nq_tokens *tk, uint64_t stamp)
         if (id == UINT32_MAX || grow_freqs(w))
             return -1;
         *out++ = id;
-        w->cf[id]++;
-        if (w->stamp[id] != stamp) {
-            w->stamp[id] = stamp;
-            w->df[id]++;
+        term_freq *f = &w->freq[id];
+        f->cf++;
+        if (f->stamp != stamp) {
+            f->stamp = stamp;
+            f->df++;
         }
     }
     w->out_n = (size_t)(out - w->out);
@@ -234,11 +233,12 @@ static nq_status merge_terms(ingest *g, nq_error *err)
         if (grow_global_freqs(c))
             return nq_fail(err, NQ_ERR_NOMEM, "out of memory merging the lexicon");
         for (uint32_t lid = 0; lid < w->terms.n; lid++) {
-            if (!w->cf[lid])
+            term_freq *f = &w->freq[lid];
+            if (!f->cf)
                 continue;
-            c->cf[w->to_global[lid]] += w->cf[lid];
-            c->df[w->to_global[lid]] += w->df[lid];
-            w->cf[lid] = w->df[lid] = 0;
+            c->cf[w->to_global[lid]] += f->cf;
+            c->df[w->to_global[lid]] += f->df;
+            f->cf = f->df = 0;
         }
     }
     return NQ_OK;
@@ -375,9 +375,7 @@ static void free_workers(ingest *g)
         nq_tokenizer_free(w->tok);
         nq_intern_free(&w->terms);
         free(w->to_global);
-        free(w->cf);
-        free(w->df);
-        free(w->stamp);
+        free(w->freq);
         free(w->out);
         free(w->meta);
     }
