@@ -2,9 +2,9 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "build_ingest.h"
+#include "clock.h"
 #include "error.h"
 #include "format.h"
 #include "lexicon.h"
@@ -19,13 +19,6 @@ void nq_build_options_init(nq_build_options *opt)
     opt->min_count = 2;
     opt->batch_bytes = 32u << 20;
     opt->fields = (nq_field_names){"id", "date", "source", "title", "text"};
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* The sorted lexicon: final id = rank of the term's bytes. */
@@ -231,14 +224,14 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     nq_ngram_level levels[NQ_MAX_ORDER + 1];
     memset(levels, 0, sizeof levels);
     nq_status st = sort_lexicon(c, threads, &lex, err);
-    double t1 = now_seconds();
+    double t1 = nq_now_seconds();
     stats->seconds_lexicon = t1 - t0;
     if (!st) {
         nq_count_input in = {c->stream, c->len, c->doc_start, c->n_docs, lex.cf, (uint32_t)c->terms.n,
                              opt->max_n, opt->min_count, threads};
         st = nq_count_ngrams(&in, levels, err);
     }
-    double t2 = now_seconds();
+    double t2 = nq_now_seconds();
     stats->seconds_count = t2 - t1;
     nq_segment_writer w;
     if (!st)
@@ -251,7 +244,7 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
         else
             st = nq_segw_finish(&w, NQ_TOKENIZER_NAME, &stats->index_bytes, err);
     }
-    stats->seconds_write = now_seconds() - t2;
+    stats->seconds_write = nq_now_seconds() - t2;
     for (int n = 0; n <= NQ_MAX_ORDER; n++)
         nq_ngram_level_free(&levels[n]);
     free_order(&lex);
@@ -271,14 +264,14 @@ nq_status nq_build(const char *const *inputs, size_t n_inputs, const char *out_p
     if (!out_path || !*out_path)
         return nq_fail(err, NQ_ERR_ARG, "no output path given");
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-    double t0 = now_seconds();
+    double t0 = nq_now_seconds();
     nq_corpus c;
     st = nq_ingest(inputs, n_inputs, opt, threads, &c, err);
-    stats->seconds_read_tokenize = now_seconds() - t0;
+    stats->seconds_read_tokenize = nq_now_seconds() - t0;
     fill_stats(stats, &c);
     if (!st)
-        st = finish_build(&c, out_path, opt, threads, stats, now_seconds(), err);
+        st = finish_build(&c, out_path, opt, threads, stats, nq_now_seconds(), err);
     nq_corpus_free(&c);
-    stats->seconds = now_seconds() - t0;
+    stats->seconds = nq_now_seconds() - t0;
     return st;
 }

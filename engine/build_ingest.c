@@ -1,10 +1,10 @@
 #include "build_ingest.h"
+#include "clock.h"
 
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "error.h"
 #include "format.h"
@@ -383,13 +383,6 @@ static void free_workers(ingest *g)
     free(g->results);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 nq_status nq_ingest(const char *const *inputs, size_t n_inputs, const nq_build_options *opt,
                     int threads, nq_corpus *c, nq_error *err)
 {
@@ -410,7 +403,7 @@ nq_status nq_ingest(const char *const *inputs, size_t n_inputs, const nq_build_o
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory reserving the token stream");
     nq_batch batch;
     nq_batch_init(&batch);
-    double t0 = now_seconds();
+    double t0 = nq_now_seconds();
     while (!st) {
         st = nq_reader_next(g.reader, &batch, opt->batch_bytes, err);
         if (st || batch.n == 0)
@@ -418,7 +411,7 @@ nq_status nq_ingest(const char *const *inputs, size_t n_inputs, const nq_build_o
         c->bytes_read += batch.bytes;
         st = run_batch(&g, &batch, err);
         if (!st && opt->on_progress) {
-            nq_progress p = {c->n_docs, c->bytes_read, nq_reader_total_bytes(g.reader), now_seconds() - t0};
+            nq_progress p = {c->n_docs, c->bytes_read, nq_reader_total_bytes(g.reader), nq_now_seconds() - t0};
             opt->on_progress(opt->user, &p);
         }
     }
