@@ -1,12 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages ngramq needs, and nothing when all are there.
-# Usage: tools/install-deps.sh [--dev]   (--dev adds clang, valgrind, linux-perf)
+# Usage: tools/install-deps.sh [--dev]   (--dev adds clang with OpenMP, and valgrind)
 set -eu
 
 packages="build-essential cmake pkg-config libxxhash-dev libjemalloc-dev libzstd-dev
 libcmocka-dev libutf8proc-dev zstd python3"
 if [ "${1:-}" = "--dev" ]; then
-    packages="$packages clang valgrind"
+    packages="$packages clang libomp-dev valgrind"
 fi
 
 missing=""
