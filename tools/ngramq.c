@@ -38,7 +38,8 @@ static const char *usage_build =
     "  --field NAME=KEY       read field NAME (id, date, source, title, text) from KEY\n"
     "  --input-format F       auto (default), jsonl or text\n"
     "  --strict               stop at the first bad record; no index is written\n"
-    "  -q, --quiet            no progress line and no summary\n";
+    "  -q, --quiet            no progress line and no summary\n"
+    "  --format json          also print the build's figures as JSON on stdout\n";
 
 static const char *usage_info = "usage: ngramq info INDEX [--format table|tsv|csv|json]\n";
 static const char *usage_count =
@@ -54,10 +55,12 @@ static const char *usage_top =
     "order. --prefix keeps those that begin with WORDS; a last word ending in\n"
     "'*' matches by prefix (--prefix 'souv*').\n";
 static const char *usage_tokenize =
-    "usage: ngramq tokenize INPUT... [--field NAME=KEY] [--input-format F]\n"
+    "usage: ngramq tokenize INPUT... [--field NAME=KEY] [--input-format F] [--format json|tsv|csv|table]\n"
     "\n"
-    "Prints one JSON line per document: {\"doc\", \"id\", \"paragraphs\"} where\n"
-    "paragraphs is a list of sentences, each a list of tokens (normal forms).\n";
+    "json (default): one line per document, {\"doc\", \"id\", \"paragraphs\"} where\n"
+    "paragraphs is a list of sentences, each a list of tokens (normal forms).\n"
+    "tsv, csv, table: one row per token: doc, paragraph, sentence, position,\n"
+    "token (normal form), surface (as written).\n";
 
 static int fail(const char *fmt, const char *arg)
 {
@@ -199,11 +202,35 @@ static void print_summary(const nq_build_stats *s, const char *out, const build_
             (double)s->index_bytes / 1e6, s->text_bytes ? (double)s->index_bytes / (double)s->text_bytes : 0.0);
 }
 
+static void print_stats_json(const nq_build_stats *s, const char *out)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("{\"index\": ");
+    out_json_string(stdout, out, strlen(out));
+    printf(", \"documents\": %llu, \"sentences\": %llu, \"paragraphs\": %llu, \"tokens\": %llu, "
+           "\"types\": %llu, \"ngrams\": {",
+           (unsigned long long)s->documents, (unsigned long long)s->sentences, (unsigned long long)s->paragraphs,
+           (unsigned long long)s->tokens, (unsigned long long)s->types);
+    for (int n = 1; n <= NQ_MAX_ORDER && (n == 1 || s->ngrams[n]); n++)
+        printf("%s\"%d\": %llu", n > 1 ? ", " : "", n, (unsigned long long)s->ngrams[n]);
+    printf("}, \"records_skipped\": %llu, \"bad_dates\": %llu, \"replaced_sequences\": %llu, "
+           "\"input_bytes\": %llu, \"text_bytes\": %llu, \"index_bytes\": %llu, \"seconds\": %.3f, "
+           "\"seconds_read_tokenize\": %.3f, \"seconds_lexicon\": %.3f, \"seconds_ngrams\": %.3f, "
+           "\"seconds_write\": %.3f, \"peak_rss_bytes\": %llu}\n",
+           (unsigned long long)s->records_skipped, (unsigned long long)s->bad_dates,
+           (unsigned long long)s->replaced_sequences, (unsigned long long)s->bytes_read,
+           (unsigned long long)s->text_bytes, (unsigned long long)s->index_bytes, s->seconds,
+           s->seconds_read_tokenize, s->seconds_lexicon, s->seconds_count, s->seconds_write,
+           (unsigned long long)ru.ru_maxrss * 1024ull);
+}
+
 static int cmd_build(int argc, char **argv)
 {
     nq_build_options opt;
     nq_build_options_init(&opt);
     build_ui ui = {0};
+    out_format fmt = OUT_TABLE;
     const char *inputs[MAX_INPUTS], *out = NULL;
     size_t n_inputs = 0;
     for (int i = 0; i < argc; i++) {
@@ -234,6 +261,9 @@ static int cmd_build(int argc, char **argv)
             opt.min_count = (uint32_t)v;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             ui.quiet = 1;
+        } else if (!strcmp(a, "--format")) {
+            if (++i >= argc || out_parse_format(argv[i], &fmt))
+                return fail("%s", "--format takes table, tsv, csv or json");
         } else if (a[0] == '-' && a[1]) {
             return fail("unknown option %s (see ngramq build --help)", a);
         } else if (n_inputs < MAX_INPUTS) {
@@ -257,6 +287,8 @@ static int cmd_build(int argc, char **argv)
     }
     if (!ui.quiet)
         print_summary(&stats, out, &ui);
+    if (fmt == OUT_JSON)
+        print_stats_json(&stats, out);
     return 0;
 }
 
@@ -559,8 +591,41 @@ static int print_tokenized(void *user, const nq_tokenized_doc *d)
     return 0;
 }
 
+/* One token a row, streamed (a corpus can be large). */
+static void put_field(const char *s, size_t n, out_format fmt)
+{
+    int quote = fmt == OUT_CSV && memchr(s, '"', n) != NULL;
+    quote |= fmt == OUT_CSV && (memchr(s, ',', n) != NULL || memchr(s, '\n', n) != NULL);
+    if (quote)
+        fputc('"', stdout);
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (quote && ch == '"')
+            fputc('"', stdout);
+        fputc(fmt != OUT_CSV && (ch == '\t' || ch == '\n' || ch == '\r') ? ' ' : ch, stdout);
+    }
+    if (quote)
+        fputc('"', stdout);
+}
+
+static int print_token_rows(void *user, const nq_tokenized_doc *d)
+{
+    out_format fmt = *(const out_format *)user;
+    char sep = fmt == OUT_CSV ? ',' : '\t';
+    for (size_t i = 0; i < d->n_tokens; i++) {
+        const nq_token_view *t = &d->tokens[i];
+        printf("%llu%c%u%c%u%c%zu%c", (unsigned long long)d->index, sep, t->paragraph, sep, t->sentence, sep, i, sep);
+        put_field(t->norm, t->norm_len, fmt);
+        fputc(sep, stdout);
+        put_field(t->surface, t->surface_len, fmt);
+        fputc('\n', stdout);
+    }
+    return 0;
+}
+
 static int cmd_tokenize(int argc, char **argv)
 {
+    out_format fmt = OUT_JSON;
     nq_build_options opt;
     nq_build_options_init(&opt);
     build_ui ui = {0};
@@ -574,6 +639,9 @@ static int cmd_tokenize(int argc, char **argv)
         } else if ((r = corpus_option(argc, argv, &i, &opt)) != 0) {
             if (r < 0)
                 return fail("bad value for %s", argv[i]);
+        } else if (!strcmp(argv[i], "--format")) {
+            if (++i >= argc || out_parse_format(argv[i], &fmt))
+                return fail("%s", "--format takes json, tsv, csv or table");
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return fail("unknown option %s", argv[i]);
         } else if (n_inputs < MAX_INPUTS) {
@@ -585,7 +653,11 @@ static int cmd_tokenize(int argc, char **argv)
     opt.on_diag = on_diag;
     opt.user = &ui;
     nq_error err = {0};
-    if (nq_tokenize_corpus(inputs, n_inputs, &opt, print_tokenized, NULL, &err) != NQ_OK)
+    if (fmt != OUT_JSON)
+        printf(fmt == OUT_CSV ? "doc,paragraph,sentence,position,token,surface\n"
+                              : "doc\tparagraph\tsentence\tposition\ttoken\tsurface\n");
+    if (nq_tokenize_corpus(inputs, n_inputs, &opt, fmt == OUT_JSON ? print_tokenized : print_token_rows, &fmt,
+                           &err) != NQ_OK)
         return fail("%s", err.message);
     return 0;
 }

@@ -58,6 +58,13 @@ check "top -n beyond max_n says why" grep -q "order 1 to 5" "$tmp/err"
 "$bin" count "$idx" "open source" --format yaml >/dev/null 2>&1; check "unknown format fails" test $? -ne 0
 "$bin" count "$idx" "..." --format json >/dev/null 2>"$tmp/err"; check "a phrase with no token fails" test $? -ne 0
 
+"$bin" build "$src/data/demo/articles.jsonl" -o "$tmp/j.nq" --quiet --format json >"$tmp/build.json"
+check "build --format json reports the figures" test "$(json_get "$tmp/build.json" "j['documents'] == $(json_get "$tmp/info.json" "j['documents']") and j['index_bytes'] > 0")" = True
+"$bin" tokenize "$src/data/demo/articles.jsonl" --format tsv >"$tmp/tok.tsv"
+check "tokenize --format tsv has one row per token" test "$(($(wc -l <"$tmp/tok.tsv") - 1))" -eq "$(json_get "$tmp/info.json" "j['tokens']")"
+"$bin" tokenize "$src/data/demo/articles.jsonl" --format csv >"$tmp/tok.csv"
+check "tokenize --format csv quotes commas" test "$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(all(len(x)==6 for x in r))" "$tmp/tok.csv")" = True
+
 # --- bad input: reported with file:line, counted, build goes on -------------
 bad_in=$tmp/bad.jsonl
 {
