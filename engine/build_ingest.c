@@ -217,6 +217,11 @@ static int grow_global_freqs(nq_corpus *c)
 static nq_status merge_terms(ingest *g, nq_error *err)
 {
     nq_corpus *c = g->c;
+    size_t incoming = c->terms.n;
+    for (int t = 0; t < g->threads; t++)
+        incoming += g->workers[t].terms.n - g->workers[t].merged;
+    if (nq_intern_reserve(&c->terms, incoming))
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory merging the lexicon");
     for (int t = 0; t < g->threads; t++) {
         worker *w = &g->workers[t];
         if (nq_reserve((void **)&w->to_global, &w->to_global_cap, w->terms.n, sizeof *w->to_global))

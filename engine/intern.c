@@ -33,7 +33,8 @@ void nq_intern_free(nq_intern *t)
 }
 
 /* A lookup touches the slot and the arena entry, which holds the id right
- * before the bytes: two cache lines at most, none for a tag mismatch. */
+ * before the bytes: two cache lines at most, none for a tag mismatch. The
+ * slot index comes from the tag too, so growing the table needs no hashing. */
 static inline uint32_t slot_tag(uint64_t hash)
 {
     return (uint32_t)(hash >> 32);
@@ -70,9 +71,8 @@ static inline int slot_matches(const nq_intern *t, const nq_intern_slot *s, uint
     return s->tag == tag && s->len == len && bytes_equal(t->arena + s->at - 1 + 4, str, len);
 }
 
-static int grow_slots(nq_intern *t)
+static int resize_slots(nq_intern *t, size_t nslots)
 {
-    size_t nslots = (t->mask + 1) * 2;
     nq_intern_slot *s = calloc(nslots, sizeof *s);
     if (!s)
         return -1;
@@ -80,8 +80,7 @@ static int grow_slots(nq_intern *t)
         nq_intern_slot v = t->slots[i];
         if (!v.at)
             continue;
-        uint64_t h = nq_hash_bytes(t->arena + v.at - 1 + 4, v.len);
-        size_t j = h & (nslots - 1);
+        size_t j = v.tag & (nslots - 1);
         while (s[j].at)
             j = (j + 1) & (nslots - 1);
         s[j] = v;
@@ -92,10 +91,25 @@ static int grow_slots(nq_intern *t)
     return 0;
 }
 
+static int grow_slots(nq_intern *t)
+{
+    return resize_slots(t, (t->mask + 1) * 2);
+}
+
+int nq_intern_reserve(nq_intern *t, size_t n)
+{
+    size_t nslots = t->mask + 1;
+    while (nslots < n * 2)
+        nslots *= 2;
+    if (nslots >= (size_t)1 << 32)
+        return -1;
+    return nslots == t->mask + 1 ? 0 : resize_slots(t, nslots);
+}
+
 uint32_t nq_intern_get(const nq_intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t tag = slot_tag(hash);
-    for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    for (size_t i = tag & t->mask;; i = (i + 1) & t->mask) {
         const nq_intern_slot *e = &t->slots[i];
         if (!e->at)
             return UINT32_MAX;
@@ -126,7 +140,7 @@ static uint32_t insert_new(nq_intern *t, size_t slot, const char *s, size_t len,
 static uint32_t put_slow(nq_intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t tag = slot_tag(hash);
-    size_t i = hash & t->mask;
+    size_t i = tag & t->mask;
     for (;; i = (i + 1) & t->mask) {
         const nq_intern_slot *e = &t->slots[i];
         if (!e->at)
@@ -137,7 +151,7 @@ static uint32_t put_slow(nq_intern *t, const char *s, size_t len, uint64_t hash)
     if ((t->n + 1) * 2 > t->mask + 1) {
         if (grow_slots(t))
             return UINT32_MAX;
-        i = hash & t->mask;
+        i = tag & t->mask;
         while (t->slots[i].at)
             i = (i + 1) & t->mask;
     }

@@ -39,6 +39,8 @@ typedef struct nq_intern {
 
 int nq_intern_init(nq_intern *t, size_t expected);
 void nq_intern_free(nq_intern *t);
+/* Makes room for n strings in all without growing again. 0, or -1 (no memory). */
+int nq_intern_reserve(nq_intern *t, size_t n);
 
 /* Returns the id of s, inserting it when new; UINT32_MAX on allocation failure. */
 uint32_t nq_intern_put(nq_intern *t, const char *s, size_t len, uint64_t hash);
