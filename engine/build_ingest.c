@@ -296,7 +296,7 @@ static nq_status place_documents(ingest *g, const nq_batch *b, nq_error *err)
             continue;
         }
         c->bad_dates += r->parse == NQ_PARSE_OK_WARN && r->diag_kind == NQ_DIAG_BAD_DATE;
-        if (nq_docs_add(&c->docs, w->meta + r->id_off, r->id_len,
+        if (nq_docs_add(&c->docs, r->id_off == UINT64_MAX ? "" : w->meta + r->id_off, r->id_len,
                         r->title_off == UINT64_MAX ? NULL : w->meta + r->title_off, r->title_len,
                         r->src_off == UINT64_MAX ? NULL : w->meta + r->src_off, r->src_len, r->date,
                         r->tokens, r->sentences, r->paragraphs) ||
