@@ -86,7 +86,7 @@ static int meta_put(worker *w, const char *s, size_t len, uint64_t *off)
 
 static int meta_put_opt(worker *w, nq_str s, uint64_t *off, size_t *len)
 {
-    *len = s.len;
+    *len = s.ptr ? s.len : 0;
     *off = UINT64_MAX;
     return s.ptr ? meta_put(w, s.ptr, s.len, off) : 0;
 }
