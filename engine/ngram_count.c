@@ -248,9 +248,9 @@ static void derive_bucket(buckets *bk, uint32_t b, int n, const uint32_t *rank_a
     for (uint64_t i = 0; i < nc; i++) {
         /* The successor test and the n-th token are random reads in big
          * arrays: ask for them well ahead. */
-        if (i + 16 < nc) {
-            __builtin_prefetch(&rank_at[c[i + 16].pos + 1]);
-            __builtin_prefetch(&in->stream[c[i + 16].pos + (uint64_t)n - 1]);
+        if (i + 48 < nc) {
+            __builtin_prefetch(&rank_at[c[i + 48].pos + 1]);
+            __builtin_prefetch(&in->stream[c[i + 48].pos + (uint64_t)n - 1]);
         }
         if (c[i].prefix == NQ_ID_NONE)
             continue;
