@@ -10,7 +10,7 @@
 typedef struct phrase {
     uint32_t *ids;
     size_t n;
-    int missing;
+    int missing;                 /* a token absent from the lexicon, or an empty prefix range */
     int last_is_prefix;          /* the last query token ended in '*' */
     uint32_t prefix_lo, prefix_hi;
 } phrase;
@@ -267,7 +267,7 @@ nq_status nq_top(const nq_index *ix, int n, size_t k, const char *prefix, nq_top
             return nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph.n, n);
         }
         lo = hi = 0;
-        if (ph.n > 0 && !(ph.missing && !ph.last_is_prefix))
+        if (ph.n > 0 && !ph.missing)
             prefix_nodes(ix, &ph, &lo, &hi);
         level = (int)ph.n;
         free(ph.ids);

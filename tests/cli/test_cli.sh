@@ -55,6 +55,8 @@ check "csv header" grep -q "^ngram,count,documents" "$tmp/t.csv"
 check "table has a header" grep -q "^ngram  *count  *documents" "$tmp/t.txt"
 "$bin" top "$idx" -n 9 >/dev/null 2>"$tmp/err"; check "top -n beyond max_n fails" test $? -ne 0
 check "top -n beyond max_n says why" grep -q "order 1 to 5" "$tmp/err"
+"$bin" top "$idx" -n 2 --prefix "zzqx souv*" --format json >"$tmp/t0.json"
+check "top with an unknown prefix word is empty" test "$(json_get "$tmp/t0.json" "len(j)")" -eq 0
 "$bin" count "$idx" "open source" --format yaml >/dev/null 2>&1; check "unknown format fails" test $? -ne 0
 "$bin" count "$idx" "..." --format json >/dev/null 2>"$tmp/err"; check "a phrase with no token fails" test $? -ne 0
 
