@@ -239,7 +239,7 @@ static nq_status bigram_candidates(buckets *bk, nq_error *err)
  * (n-1)-gram, at pos + 1, was kept too, as n-gram candidates: prefix = the
  * (n-1)-gram's global rank, word = the n-th token. Order is preserved, so
  * the bucket stays sorted by prefix and in position order within one. */
-static void derive_bucket(buckets *bk, uint32_t b, int n, const uint32_t *rank_at)
+static void derive_bucket(buckets *bk, uint32_t b, int n, const uint8_t *kept_at)
 {
     const nq_count_input *in = bk->in;
     cand *c = bk->cands + bk->begin[b];
@@ -249,13 +249,13 @@ static void derive_bucket(buckets *bk, uint32_t b, int n, const uint32_t *rank_a
         /* The successor test and the n-th token are random reads in big
          * arrays: ask for them well ahead. */
         if (i + 48 < nc) {
-            __builtin_prefetch(&rank_at[c[i + 48].pos + 1]);
+            __builtin_prefetch(&kept_at[c[i + 48].pos + 1]);
             __builtin_prefetch(&in->stream[c[i + 48].pos + (uint64_t)n - 1]);
         }
         if (c[i].prefix == NQ_ID_NONE)
             continue;
         uint64_t p = c[i].pos;
-        if (p + 1 >= in->len || rank_at[p + 1] == NQ_ID_NONE)
+        if (p + 1 >= in->len || !kept_at[p + 1])
             continue;
         c[w++] = (cand){(uint32_t)(base + c[i].prefix), in->stream[p + (uint64_t)n - 1], c[i].pos, c[i].doc};
     }
@@ -385,20 +385,21 @@ static void store_bucket(const buckets *bk, uint32_t b, nq_ngram_level *lv)
     }
 }
 
-/* Leaves the global rank of the kept n-gram that starts at each position,
- * for the next level's test of the successor. */
-static void mark_bucket(const buckets *bk, uint32_t b, uint32_t *rank_at)
+/* Marks the positions where a kept n-gram starts, for the next level's
+ * test of the successor. A byte a position (13 MB for OrangeSum) stays in
+ * the last-level cache, where ranks (4 bytes) would not; the ranks travel
+ * in the candidates themselves. */
+static void mark_bucket(const buckets *bk, uint32_t b, uint8_t *kept_at)
 {
-    uint64_t base = bk->kept_base[b];
     const cand *c = bk->cands + bk->begin[b];
     for (uint64_t i = 0; i < bk->len[b]; i++)
         if (c[i].prefix != NQ_ID_NONE)
-            rank_at[c[i].pos] = (uint32_t)(base + c[i].prefix);
+            kept_at[c[i].pos] = 1;
 }
 
 /* Counts the current candidates of every bucket, stores level n, and (when
  * a level follows) marks where its n-grams start. */
-static nq_status count_level(buckets *bk, int n, nq_ngram_level *lv, uint32_t *rank_at, nq_error *err)
+static nq_status count_level(buckets *bk, int n, nq_ngram_level *lv, uint8_t *kept_at, nq_error *err)
 {
     int failed = 0;
 #pragma omp parallel num_threads(bk->threads) reduction(| : failed)
@@ -420,12 +421,12 @@ static nq_status count_level(buckets *bk, int n, nq_ngram_level *lv, uint32_t *r
 #pragma omp parallel for num_threads(bk->threads) schedule(dynamic, 16)
     for (uint32_t b = 0; b < bk->n; b++)
         store_bucket(bk, b, lv);
-    if (!rank_at || lv->n == 0)
+    if (!kept_at || lv->n == 0)
         return NQ_OK;
-    memset(rank_at, 0xFF, bk->in->len * sizeof *rank_at);
+    memset(kept_at, 0, bk->in->len);
 #pragma omp parallel for num_threads(bk->threads) schedule(dynamic, 16)
     for (uint32_t b = 0; b < bk->n; b++)
-        mark_bucket(bk, b, rank_at);
+        mark_bucket(bk, b, kept_at);
     return NQ_OK;
 }
 
@@ -448,9 +449,9 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
         return NQ_OK;
     buckets bk = {.in = in, .threads = in->threads > 0 ? in->threads : omp_get_max_threads(),
                   .word_bits = nq_bits_for(in->n_terms)};
-    uint32_t *rank_at = in->max_n > 2 ? malloc(in->len * sizeof *rank_at) : NULL;
+    uint8_t *kept_at = in->max_n > 2 ? malloc(in->len) : NULL;
     nq_status st = NQ_OK;
-    if (in->max_n > 2 && !rank_at)
+    if (in->max_n > 2 && !kept_at)
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory: n-gram ranks for %llu positions",
                      (unsigned long long)in->len);
     if (!st)
@@ -459,13 +460,13 @@ nq_status nq_count_ngrams(const nq_count_input *in, nq_ngram_level *levels, nq_e
         if (n > 2) {
 #pragma omp parallel for num_threads(bk.threads) schedule(dynamic, 16)
             for (uint32_t b = 0; b < bk.n; b++)
-                derive_bucket(&bk, b, n, rank_at);
+                derive_bucket(&bk, b, n, kept_at);
         }
-        st = count_level(&bk, n, &levels[n], n < in->max_n ? rank_at : NULL, err);
+        st = count_level(&bk, n, &levels[n], n < in->max_n ? kept_at : NULL, err);
         if (!st && levels[n].n == 0)
             break;
     }
-    free(rank_at);
+    free(kept_at);
     free_buckets(&bk);
     return st;
 }
