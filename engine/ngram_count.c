@@ -241,23 +241,25 @@ static nq_status bigram_candidates(buckets *bk, nq_error *err)
  * the bucket stays sorted by prefix and in position order within one. */
 static void derive_bucket(buckets *bk, uint32_t b, int n, const uint8_t *kept_at)
 {
-    const nq_count_input *in = bk->in;
+    const uint32_t *stream = bk->in->stream;
+    const uint64_t len = bk->in->len;
     cand *c = bk->cands + bk->begin[b];
-    uint64_t base = bk->kept_base[b], w = 0;
-    uint64_t nc = bk->len[b];
+    uint64_t base = bk->kept_base[b], w = 0, nc = bk->len[b];
+    /* First the survivors, tested against the cache-resident marks... */
     for (uint64_t i = 0; i < nc; i++) {
-        /* The successor test and the n-th token are random reads in big
-         * arrays: ask for them well ahead. */
-        if (i + 48 < nc) {
-            __builtin_prefetch(&kept_at[c[i + 48].pos + 1]);
-            __builtin_prefetch(&in->stream[c[i + 48].pos + (uint64_t)n - 1]);
-        }
-        if (c[i].prefix == NQ_ID_NONE)
-            continue;
+        if (i + 32 < nc)
+            __builtin_prefetch(&kept_at[c[i + 32].pos + 1]);
         uint64_t p = c[i].pos;
-        if (p + 1 >= in->len || !kept_at[p + 1])
+        if (c[i].prefix == NQ_ID_NONE || p + 1 >= len || !kept_at[p + 1])
             continue;
-        c[w++] = (cand){(uint32_t)(base + c[i].prefix), in->stream[p + (uint64_t)n - 1], c[i].pos, c[i].doc};
+        c[w++] = (cand){(uint32_t)(base + c[i].prefix), 0, c[i].pos, c[i].doc};
+    }
+    /* ...then their n-th tokens, random reads in the stream, asked for well
+     * ahead and only for candidates that need them. */
+    for (uint64_t i = 0; i < w; i++) {
+        if (i + 32 < w)
+            __builtin_prefetch(&stream[c[i + 32].pos + (uint64_t)n - 1]);
+        c[i].word = stream[c[i].pos + (uint64_t)n - 1];
     }
     bk->len[b] = w;
     bk->first[b] = (uint32_t)base;
