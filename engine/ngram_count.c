@@ -22,8 +22,12 @@ typedef struct kept {
     uint32_t count, df;
 } kept;
 
+/* Histograms of the radix sort: up to 8 passes of up to 13 bits (64-bit keys). */
+#define RADIX_HIST (8u << 13)
+
 /* Per-thread scratch for counting buckets, reused from bucket to bucket. */
 typedef struct bucket_scratch {
+    uint32_t hist[RADIX_HIST];
     cand *tmp;
     size_t tmp_cap;
     kept *kept;
@@ -282,38 +286,41 @@ static int reserve_scratch(void **p, size_t *cap, size_t need, size_t elem)
     return *p ? 0 : -1;
 }
 
-/* Stable LSD radix sort of a bucket's candidates by (prefix, word), 11 bits
- * a pass over the few bits the bucket's keys use (its prefixes are a small
- * rank range). Stability keeps equal n-grams in position order. */
-enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS };
+/* Stable LSD radix sort of a bucket's candidates by (prefix, word), over
+ * the few bits the bucket's keys use (its prefixes are a small rank range).
+ * Large buckets take 13-bit digits (two passes cover most bigram buckets),
+ * small ones 8-bit digits so that clearing and summing the histogram stays
+ * cheaper than the data. Stability keeps equal n-grams in position order. */
+enum { RADIX_MAX_BITS = 13 };
 
-static void sort_bucket(cand *c, cand *tmp, uint64_t n, uint32_t first, unsigned word_bits)
+static void sort_bucket(cand *c, cand *tmp, uint32_t *hist, uint64_t n, uint32_t first, unsigned word_bits)
 {
     uint64_t max = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t k = sort_key(&c[i], first, word_bits);
         max = k > max ? k : max;
     }
-    unsigned passes = (nq_bits_for(max) + RADIX_BITS - 1) / RADIX_BITS;
-    uint32_t hist[6][RADIX];
-    memset(hist, 0, sizeof hist[0] * passes);
+    const unsigned bits = n >= 8192 ? RADIX_MAX_BITS : 8, radix = 1u << bits;
+    const uint64_t mask = radix - 1;
+    unsigned passes = (nq_bits_for(max) + bits - 1) / bits;
+    memset(hist, 0, sizeof *hist * radix * passes);
     for (uint64_t i = 0; i < n; i++) {
         uint64_t k = sort_key(&c[i], first, word_bits);
         for (unsigned p = 0; p < passes; p++)
-            hist[p][(k >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+            hist[p * radix + ((k >> (p * bits)) & mask)]++;
     }
     cand *src = c, *dst = tmp;
     for (unsigned p = 0; p < passes; p++) {
-        uint32_t *h = hist[p], sum = 0;
-        if (h[(sort_key(&c[0], first, word_bits) >> (p * RADIX_BITS)) & (RADIX - 1)] == n)
+        uint32_t *h = hist + p * radix, sum = 0;
+        if (h[(sort_key(&c[0], first, word_bits) >> (p * bits)) & mask] == n)
             continue; /* every key has the same digit here */
-        for (int v = 0; v < RADIX; v++) {
+        for (unsigned v = 0; v < radix; v++) {
             uint32_t k = h[v];
             h[v] = sum;
             sum += k;
         }
         for (uint64_t i = 0; i < n; i++)
-            dst[h[(sort_key(&src[i], first, word_bits) >> (p * RADIX_BITS)) & (RADIX - 1)]++] = src[i];
+            dst[h[(sort_key(&src[i], first, word_bits) >> (p * bits)) & mask]++] = src[i];
         cand *t = src;
         src = dst;
         dst = t;
@@ -337,7 +344,7 @@ static int count_bucket(buckets *bk, uint32_t b, bucket_scratch *s)
     if (reserve_scratch((void **)&s->tmp, &s->tmp_cap, nc, sizeof *s->tmp) ||
         reserve_scratch((void **)&s->kept, &s->kept_cap, nc / bk->in->min_count + 1, sizeof *s->kept))
         return -1;
-    sort_bucket(c, s->tmp, nc, bk->first[b], bk->word_bits);
+    sort_bucket(c, s->tmp, s->hist, nc, bk->first[b], bk->word_bits);
     uint64_t nk = 0;
     for (uint64_t i = 0; i < nc;) {
         uint64_t e = i + 1;
@@ -406,13 +413,18 @@ static nq_status count_level(buckets *bk, int n, nq_ngram_level *lv, uint8_t *ke
     int failed = 0;
 #pragma omp parallel num_threads(bk->threads) reduction(| : failed)
     {
-        bucket_scratch s = {0};
+        bucket_scratch *s = calloc(1, sizeof *s);
+        if (!s)
+            failed = 1;
 #pragma omp for schedule(dynamic, 1)
         for (uint32_t b = 0; b < bk->n; b++)
             if (!failed)
-                failed |= count_bucket(bk, b, &s) != 0;
-        free(s.tmp);
-        free(s.kept);
+                failed |= count_bucket(bk, b, s) != 0;
+        if (s) {
+            free(s->tmp);
+            free(s->kept);
+            free(s);
+        }
     }
     if (failed)
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory counting %d-grams", n);
