@@ -10,10 +10,11 @@
  * output of the previous level, so sorting keys sorts n-grams
  * lexicographically by term id, which is the on-disk trie order.
  *
- * Candidates are range-partitioned by prefix rank into buckets of about
- * cache size, each counted by one thread in a small open-addressing table:
- * no locks, no shared writes, and the result does not depend on the number
- * of threads.
+ * Bigram candidates are partitioned by ranges of their first term into
+ * buckets of about cache size; each bucket is radix-sorted by one thread and
+ * its runs counted. A bucket's kept n-grams are a range of ranks, so the
+ * next level filters the same bucket in place: no locks, no shared writes,
+ * and the result does not depend on the number of threads.
  */
 #ifndef NQ_NGRAM_COUNT_H
 #define NQ_NGRAM_COUNT_H
