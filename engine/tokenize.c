@@ -372,6 +372,45 @@ static bool connector_joins(scan *sc, size_t i, unsigned kind, unsigned len, boo
 /* Scans the raw token (section 4) that begins at i with a word character,
  * writing its normal form at *o (advanced). Returns its end; *first_apos
  * gets the position of its first apostrophe, or the end when it has none. */
+/* High bit of each byte of w set when that byte is an ASCII letter or
+ * digit: eight range tests at once (no byte can carry into the next, as
+ * every byte tested is below 0x80). */
+static inline uint64_t ascii_alnum_bytes(uint64_t w)
+{
+    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    uint64_t ascii = ~w & high;
+    uint64_t low7 = w & ~high;
+    uint64_t folded = low7 | 0x20 * ones;
+    uint64_t letter = (folded + (0x80 - 0x61) * ones) & ~(folded + (0x80 - 0x7B) * ones);
+    uint64_t digit = (low7 + (0x80 - 0x30) * ones) & ~(low7 + (0x80 - 0x3A) * ones);
+    return (letter | digit) & ascii & high;
+}
+
+/* Copies the run of ASCII letters and digits at s[i], lowercased, to *w,
+ * eight bytes at a time; returns the new i. */
+static inline size_t copy_ascii_run(const uint8_t *s, size_t i, size_t n, uint8_t **w)
+{
+    const uint64_t high = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+        uint64_t b;
+        memcpy(&b, s + i, 8);
+        uint64_t ok = ascii_alnum_bytes(b);
+        uint64_t lower = b | 0x2020202020202020ull; /* digits already have 0x20 */
+        memcpy(*w, &lower, 8);
+        if (ok == high) {
+            *w += 8;
+            i += 8;
+            continue;
+        }
+        unsigned k = (unsigned)__builtin_ctzll(~ok & high) / 8;
+        *w += k;
+        return i + k;
+    }
+    while (ascii_alnum[s[i]])
+        *(*w)++ = s[i++] | 0x20;
+    return i;
+}
+
 static size_t scan_raw_token(scan *sc, size_t i, uint8_t **o, size_t *first_apos)
 {
     const uint8_t *s = sc->s;
@@ -379,8 +418,7 @@ static size_t scan_raw_token(scan *sc, size_t i, uint8_t **o, size_t *first_apos
     size_t apos = SIZE_MAX;
     bool last_nd = false; /* the last non-ASCII word character was Nd */
     for (;;) {
-        while (ascii_alnum[s[i]])
-            *w++ = s[i++] | 0x20;
+        i = copy_ascii_run(s, i, sc->n, &w);
         unsigned len, k;
         if (s[i] >= 0x80) {
             int32_t cp = nq_utf8_decode_valid(s + i, &len);
@@ -510,7 +548,9 @@ static int scan_text(nq_tokenizer *t, bool first_pass)
     t->sentences = t->paragraphs = 0;
     /* Room for every normal form up front: no check per character. */
     size_t norm_max = t->text_len + 2 * count_high_bytes(t->text, t->text_len);
-    nq_status st = reserve_norm(t, norm_max + 1);
+    /* + 8: the word-at-a-time copy of ASCII runs may write 7 bytes past a
+     * token's end (they are overwritten by what follows). */
+    nq_status st = reserve_norm(t, norm_max + 1 + 8);
     if (st)
         return st;
     const uint8_t *s = sc.s;
