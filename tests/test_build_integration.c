@@ -348,7 +348,7 @@ static void check_random_prefixes(const nq_index *ix, const brute *b)
     nq_tokenizer *tk = nq_tokenizer_new();
     assert_non_null(tk);
     char prefix[512];
-    for (size_t i = 0, tries = 0; i < b->cap && tries < 40; i += 7) {
+    for (size_t i = 0, tries = 0; i < b->cap && tries < 12; i += 7) {
         const entry *e = &b->slots[i];
         if (!e->key || strlen(e->key) >= sizeof prefix - 2 || !round_trips(tk, e->key))
             continue;
