@@ -305,7 +305,7 @@ static int cmd_build(int argc, char **argv)
 typedef struct query_args {
     const char *index;
     out_format fmt;
-    const char **rest;       /* positional arguments after INDEX */
+    const char *rest[MAX_INPUTS]; /* positional arguments after INDEX */
     size_t n_rest;
     unsigned long long n, k;
     const char *prefix;
@@ -315,9 +315,7 @@ typedef struct query_args {
  * printing the usage (help, exit 0) or an error (exit 2) in *code. */
 static int parse_query(int argc, char **argv, const char *usage, query_args *q, int *code)
 {
-    static const char *rest[MAX_INPUTS];
     q->fmt = out_default_format();
-    q->rest = rest;
     q->k = 20;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -349,7 +347,7 @@ static int parse_query(int argc, char **argv, const char *usage, query_args *q, 
         } else if (!q->index) {
             q->index = a;
         } else if (q->n_rest < MAX_INPUTS) {
-            rest[q->n_rest++] = a;
+            q->rest[q->n_rest++] = a;
         }
     }
     if (!q->index) {
