@@ -10,7 +10,10 @@
 #include "lexicon.h"
 #include "ngram_count.h"
 #include "ngram_table.h"
+#include "postings.h"
 #include "segment_write.h"
+#include "structure.h"
+#include "text_store.h"
 
 void nq_build_options_init(nq_build_options *opt)
 {
@@ -18,6 +21,8 @@ void nq_build_options_init(nq_build_options *opt)
     opt->max_n = 5;
     opt->min_count = 2;
     opt->batch_bytes = 32u << 20;
+    opt->positions = 1;
+    opt->store_text = 1;
     opt->fields = (nq_field_names){"id", "date", "source", "title", "text"};
 }
 
@@ -86,12 +91,24 @@ static nq_status sort_lexicon(nq_corpus *c, int threads, lexicon_order *o, nq_er
     return NQ_OK;
 }
 
+/* Sections built before writing starts, in the order they are written. */
+enum { PART_STRC, PART_PDIR, PART_POST, PART_TDIR, PART_TOFF, PART_TEXT, N_PARTS };
+
+typedef struct built_part {
+    uint8_t *data;
+    size_t len;
+} built_part;
+
+static const uint32_t part_ids[N_PARTS] = {NQ_SEC_STRC, NQ_SEC_PDIR, NQ_SEC_POST,
+                                           NQ_SEC_TDIR, NQ_SEC_TOFF, NQ_SEC_TEXT};
+
 typedef struct segment_parts {
     nq_corpus *corpus;
     lexicon_order *lex;
     nq_ngram_level *levels;
     const nq_build_options *opt;
     nq_build_stats *stats;
+    built_part parts[N_PARTS];   /* data NULL: not built */
 } segment_parts;
 
 static nq_status add_owned(nq_segment_writer *w, uint32_t id, uint8_t *data, size_t len, int level,
@@ -161,7 +178,7 @@ static void encode_job(const segment_parts *p, int k, encoded *e)
     }
 }
 
-static nq_status write_sections(nq_segment_writer *w, const segment_parts *p, int threads, nq_error *err)
+static nq_status write_sections(nq_segment_writer *w, segment_parts *p, int threads, nq_error *err)
 {
     nq_corpus *c = p->corpus;
     int n_jobs = p->opt->max_n + 1; /* LEXS, LEXF, NG2..NGmax */
@@ -186,9 +203,33 @@ static nq_status write_sections(nq_segment_writer *w, const segment_parts *p, in
         }
         st = add_owned(w, jobs[k].id, jobs[k].data, jobs[k].len, 0, st, err);
     }
+    for (int k = 0; k < N_PARTS; k++) {
+        if (p->parts[k].data)
+            st = add_owned(w, part_ids[k], p->parts[k].data, p->parts[k].len, 0, st, err);
+        p->parts[k].data = NULL;
+    }
     for (int n = 2; n <= p->opt->max_n; n++)
         p->stats->ngrams[n] = p->levels[n].n;
     return st;
+}
+
+/* STRC, POST and PDIR, from the stream once its ids are final. */
+static nq_status build_positions(nq_corpus *c, const lexicon_order *lex, int threads, built_part *parts,
+                                 nq_error *err)
+{
+    nq_status st = nq_structure_encode(c->stream, c->len, c->doc_start, c->n_docs, c->tokens,
+                                       &parts[PART_STRC].data, &parts[PART_STRC].len, err);
+    if (st)
+        return st;
+    nq_postings_input in = {c->stream, c->len, lex->cf, (uint32_t)c->terms.n, c->tokens, threads};
+    return nq_postings_build(&in, &parts[PART_POST].data, &parts[PART_POST].len, &parts[PART_PDIR].data,
+                             &parts[PART_PDIR].len, err);
+}
+
+static void free_parts(segment_parts *p)
+{
+    for (int k = 0; k < N_PARTS; k++)
+        free(p->parts[k].data);
 }
 
 static nq_status check_options(const nq_build_options *opt, nq_error *err)
@@ -215,6 +256,7 @@ static void fill_stats(nq_build_stats *s, const nq_corpus *c)
     s->replaced_sequences = c->replaced;
     s->bytes_read = c->bytes_read;
     s->text_bytes = c->text_bytes;
+    s->seconds_text = c->seconds_text;
 }
 
 static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build_options *opt,
@@ -223,9 +265,19 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     lexicon_order lex = {0};
     nq_ngram_level levels[NQ_MAX_ORDER + 1];
     memset(levels, 0, sizeof levels);
+    segment_parts parts = {c, &lex, levels, opt, stats, {{0}}};
     nq_status st = sort_lexicon(c, threads, &lex, err);
     double t1 = nq_now_seconds();
     stats->seconds_lexicon = t1 - t0;
+    if (!st && c->text) {
+        built_part *tp = parts.parts;
+        st = nq_text_finish(c->text, threads, &tp[PART_TEXT].data, &tp[PART_TEXT].len, &tp[PART_TOFF].data,
+                            &tp[PART_TOFF].len, &tp[PART_TDIR].data, &tp[PART_TDIR].len, err);
+    }
+    if (!st && opt->positions)
+        st = build_positions(c, &lex, threads, parts.parts, err);
+    t1 = nq_now_seconds();
+    stats->seconds_postings = t1 - t0 - stats->seconds_lexicon;
     if (!st) {
         nq_count_input in = {c->stream, c->len, c->doc_start, c->n_docs, lex.cf, (uint32_t)c->terms.n,
                              opt->max_n, opt->min_count, threads};
@@ -237,7 +289,6 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     if (!st)
         st = nq_segw_open(&w, out_path, err);
     if (!st) {
-        segment_parts parts = {c, &lex, levels, opt, stats};
         st = write_sections(&w, &parts, threads, err);
         if (st)
             nq_segw_abort(&w);
@@ -245,6 +296,7 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
             st = nq_segw_finish(&w, NQ_TOKENIZER_NAME, &stats->index_bytes, err);
     }
     stats->seconds_write = nq_now_seconds() - t2;
+    free_parts(&parts);
     for (int n = 0; n <= NQ_MAX_ORDER; n++)
         nq_ngram_level_free(&levels[n]);
     free_order(&lex);

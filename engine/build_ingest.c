@@ -33,6 +33,10 @@ typedef struct worker {
     size_t out_n, out_cap;
     char *meta;              /* this batch's id, source, title and messages */
     size_t meta_used, meta_cap;
+    char *text;              /* this batch's clean texts, when storing text */
+    size_t text_used, text_cap;
+    uint8_t *spans;          /* their tokens' encoded byte spans */
+    size_t spans_used, spans_cap;
     int nomem;
 } worker;
 
@@ -45,6 +49,8 @@ typedef struct rec_result {
     uint64_t out_off, out_len;            /* tokens in the worker's out */
     uint64_t dst;                         /* where they go in the stream */
     uint64_t id_off, src_off, title_off;  /* in meta; UINT64_MAX when absent */
+    uint64_t text_off, text_len;          /* clean text in the worker's text */
+    uint64_t spans_off, spans_len;        /* token spans in the worker's spans */
     size_t id_len, src_len, title_len;
     uint32_t date, tokens, sentences, paragraphs;
     uint64_t replaced, text_bytes;
@@ -69,6 +75,7 @@ void nq_corpus_free(nq_corpus *c)
     free(c->cf);
     free(c->df);
     nq_docs_builder_free(&c->docs);
+    nq_text_builder_free(c->text);
     memset(c, 0, sizeof *c);
 }
 
@@ -138,6 +145,26 @@ static int emit_tokens(worker *w, const nq_tokens *tk, uint64_t stamp)
     return 0;
 }
 
+/* Keeps the clean text and token spans for the stored-text sections. */
+static int keep_text(worker *w, const nq_tokens *tk, rec_result *r)
+{
+    if (NQ_RESERVE(w->text, w->text_cap, w->text_used + tk->text_len + 1) ||
+        NQ_RESERVE(w->spans, w->spans_cap, w->spans_used + nq_text_spans_bound(tk->n)))
+        return -1;
+    r->text_off = w->text_used;
+    r->text_len = tk->text_len;
+    if (tk->text_len)
+        memcpy(w->text + w->text_used, tk->text, tk->text_len);
+    w->text_used += tk->text_len;
+    r->spans_off = w->spans_used;
+    size_t len;
+    if (nq_text_encode_spans(tk->text, tk->text_len, tk->tok, tk->n, w->spans + w->spans_used, &len, NULL))
+        return -1; /* the tokenizer's spans are always in order */
+    r->spans_len = len;
+    w->spans_used += len;
+    return 0;
+}
+
 static void fallback_id(const ingest *g, const nq_record *rec, char *buf, size_t cap)
 {
     const char *file = nq_reader_file_name(g->reader, rec->file);
@@ -177,6 +204,8 @@ static int process_record(ingest *g, worker *w, const nq_record *rec, size_t ind
     if (emit_tokens(w, &tk, g->batch_seq << 32 | (uint64_t)index))
         return -1;
     r->out_len = w->out_n - r->out_off;
+    if (g->c->text && keep_text(w, &tk, r))
+        return -1;
     r->date = doc.date;
     r->tokens = (uint32_t)tk.n;
     r->sentences = tk.sentences;
@@ -305,6 +334,11 @@ static nq_status place_documents(ingest *g, const nq_batch *b, nq_error *err)
         c->doc_start[c->n_docs++] = c->len;
         if (c->len + r->out_len >= NQ_ID_MARK)
             return nq_fail(err, NQ_ERR_LIMIT, "more than 4 billion tokens in one index segment");
+        nq_status st = c->text ? nq_text_add(c->text, w->text + r->text_off, r->text_len,
+                                             w->spans + r->spans_off, r->spans_len, r->tokens, err)
+                               : NQ_OK;
+        if (st)
+            return st;
         r->dst = c->len;
         c->tokens += r->tokens;
         c->sentences += r->sentences;
@@ -351,8 +385,15 @@ static nq_status run_batch(ingest *g, const nq_batch *b, nq_error *err)
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory: token stream of %llu entries",
                        (unsigned long long)g->c->len);
     copy_tokens(g, b);
+    if (g->c->text) {
+        double t0 = nq_now_seconds();
+        st = nq_text_compress_sealed(g->c->text, g->threads, err);
+        g->c->seconds_text += nq_now_seconds() - t0;
+        if (st)
+            return st;
+    }
     for (int t = 0; t < g->threads; t++)
-        g->workers[t].out_n = g->workers[t].meta_used = 0;
+        g->workers[t].out_n = g->workers[t].meta_used = g->workers[t].text_used = g->workers[t].spans_used = 0;
     g->batch_seq++;
     return NQ_OK;
 }
@@ -383,6 +424,8 @@ static void free_workers(ingest *g)
         free(w->freq);
         free(w->out);
         free(w->meta);
+        free(w->text);
+        free(w->spans);
     }
     free(g->workers);
     free(g->results);
@@ -396,6 +439,8 @@ nq_status nq_ingest(const char *const *inputs, size_t n_inputs, const nq_build_o
     nq_status st = NQ_OK;
     if (nq_intern_init(&c->terms, 1 << 16) || nq_docs_builder_init(&c->docs))
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    if (opt->store_text && (st = nq_text_builder_new(NQ_TEXT_BLOCK_TARGET, &c->text, err)) != NQ_OK)
+        return st;
     st = init_workers(&g, err);
     if (!st)
         st = nq_reader_open(inputs, n_inputs, opt->input_format, &g.reader, err);

@@ -16,6 +16,7 @@
 #include "docs_table.h"
 #include "intern.h"
 #include "ngramq/ngramq.h"
+#include "text_store.h"
 
 typedef struct nq_corpus {
     uint32_t *stream;        /* term ids and NQ_ID_*_BREAK marks */
@@ -26,6 +27,8 @@ typedef struct nq_corpus {
     uint32_t *cf, *df;       /* by provisional id */
     size_t freq_cap;
     nq_docs_builder docs;
+    nq_text_builder *text;   /* NULL unless opt->store_text */
+    double seconds_text;     /* compressing sealed text blocks */
     uint64_t sentences, paragraphs, tokens;
     uint64_t skipped, bad_dates, replaced, bytes_read, text_bytes;
 } nq_corpus;

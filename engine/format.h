@@ -18,7 +18,7 @@
 #endif
 
 #define NQ_MAGIC "NGRAMQ\x1a\x01"   /* 8 bytes; \x1a stops `type`, \x01 = segment */
-#define NQ_FORMAT_VERSION 1u
+#define NQ_FORMAT_VERSION 2u
 #define NQ_HEADER_SIZE 80u
 #define NQ_SECTION_ALIGN 64u
 #define NQ_TABLE_ENTRY_SIZE 48u
@@ -56,6 +56,12 @@ enum { NQ_CODEC_RAW = 0, NQ_CODEC_ZSTD = 1 };
 #define NQ_SEC_LEXF NQ_FOURCC('L', 'E', 'X', 'F')   /* term frequencies */
 #define NQ_SEC_DOCS NQ_FOURCC('D', 'O', 'C', 'S')   /* documents table (zstd) */
 #define NQ_SEC_SRCS NQ_FOURCC('S', 'R', 'C', 'S')   /* source names */
+#define NQ_SEC_STRC NQ_FOURCC('S', 'T', 'R', 'C')   /* document, paragraph, sentence starts */
+#define NQ_SEC_POST NQ_FOURCC('P', 'O', 'S', 'T')   /* positional postings */
+#define NQ_SEC_PDIR NQ_FOURCC('P', 'D', 'I', 'R')   /* postings directory */
+#define NQ_SEC_TEXT NQ_FOURCC('T', 'E', 'X', 'T')   /* stored text, zstd blocks */
+#define NQ_SEC_TOFF NQ_FOURCC('T', 'O', 'F', 'F')   /* token byte spans, zstd blocks */
+#define NQ_SEC_TDIR NQ_FOURCC('T', 'D', 'I', 'R')   /* stored text directory */
 /* n-gram level n (2..8): 'N','G','0'+n,'\0' */
 #define NQ_SEC_NGRAM(n) NQ_FOURCC('N', 'G', '0' + (n), 0)
 

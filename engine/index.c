@@ -124,6 +124,51 @@ static nq_status require(const nq_index *ix, uint32_t id, const uint8_t **p, siz
     return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s is missing", ix->path, name);
 }
 
+/* Positions are optional (a build with --no-positions): all three
+ * sections or none. */
+static nq_status load_positions(nq_index *ix, nq_error *err)
+{
+    const uint8_t *strc, *post, *pdir;
+    size_t strc_len, post_len, pdir_len;
+    strc = nq_index_section(ix, NQ_SEC_STRC, &strc_len);
+    post = nq_index_section(ix, NQ_SEC_POST, &post_len);
+    pdir = nq_index_section(ix, NQ_SEC_PDIR, &pdir_len);
+    if (!strc && !post && !pdir)
+        return NQ_OK;
+    if (!strc || !post || !pdir)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections STRC, POST and PDIR must come together", ix->path);
+    if (nq_structure_open(&ix->strc, strc, strc_len, err))
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
+    if (ix->strc.tokens != ix->meta[NQ_META_TOKENS] || ix->strc.docs != ix->meta[NQ_META_DOCUMENTS])
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: section STRC disagrees with META", ix->path);
+    if (nq_postings_open(&ix->post, post, post_len, pdir, pdir_len, ix->lex.n_terms, err))
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
+    const char *force = getenv("NQ_SIMD");
+    ix->simd = nq_simd_best();
+    if (force && *force && (nq_simd_parse(force, &ix->simd) || !nq_simd_available(ix->simd)))
+        return nq_fail(err, NQ_ERR_ARG, "NQ_SIMD=%s: not a decoding path this machine runs", force);
+    ix->has_positions = 1;
+    return NQ_OK;
+}
+
+static nq_status load_text(nq_index *ix, nq_error *err)
+{
+    const uint8_t *text, *toff, *tdir;
+    size_t text_len, toff_len, tdir_len;
+    text = nq_index_section(ix, NQ_SEC_TEXT, &text_len);
+    toff = nq_index_section(ix, NQ_SEC_TOFF, &toff_len);
+    tdir = nq_index_section(ix, NQ_SEC_TDIR, &tdir_len);
+    if (!text && !toff && !tdir)
+        return NQ_OK;
+    if (!text || !toff || !tdir)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections TEXT, TOFF and TDIR must come together", ix->path);
+    if (nq_text_store_open(&ix->text, text, text_len, toff, toff_len, tdir, tdir_len, ix->meta[NQ_META_DOCUMENTS],
+                           err))
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
+    ix->has_text = 1;
+    return NQ_OK;
+}
+
 static nq_status load_views(nq_index *ix, nq_error *err)
 {
     const uint8_t *meta, *lexs, *lexf;
@@ -153,6 +198,11 @@ static nq_status load_views(nq_index *ix, nq_error *err)
     if (st)
         return nq_wrap(err, st, "%s: section SRCS", ix->path);
     ix->srcs = srcs;
+    st = load_positions(ix, err);
+    if (!st)
+        st = load_text(ix, err);
+    if (st)
+        return st;
     uint64_t parents = ix->lex.n_terms;
     for (int n = 2; n <= ix->max_n; n++) {
         const uint8_t *p;
@@ -261,7 +311,7 @@ void nq_index_get_info(const nq_index *ix, nq_index_info *info)
 }
 
 /* Decodes DOCS on first use; later calls find it ready. */
-static nq_status load_docs(nq_index *ix, nq_error *err)
+nq_status nq_index_load_docs(nq_index *ix, nq_error *err)
 {
     nq_status st = NQ_OK;
     pthread_mutex_lock(&ix->docs_lock);
@@ -284,7 +334,7 @@ nq_status nq_index_doc(nq_index *ix, uint64_t i, nq_doc_info *doc, nq_error *err
     if (i >= ix->meta[NQ_META_DOCUMENTS])
         return nq_fail(err, NQ_ERR_ARG, "document %llu out of range (the index has %llu)", (unsigned long long)i,
                        (unsigned long long)ix->meta[NQ_META_DOCUMENTS]);
-    nq_status st = load_docs(ix, err);
+    nq_status st = nq_index_load_docs(ix, err);
     if (st)
         return st;
     uint32_t source;

@@ -8,6 +8,9 @@
 #include "format.h"
 #include "lexicon.h"
 #include "ngram_table.h"
+#include "postings.h"
+#include "structure.h"
+#include "text_store.h"
 #include "ngramq/ngramq.h"
 
 struct nq_index {
@@ -25,11 +28,20 @@ struct nq_index {
     pthread_mutex_t docs_lock;               /* guards the lazy decoding of DOCS */
     uint8_t *docs;                           /* decoded DOCS, NULL until first use */
     size_t docs_len;
+    int has_positions;                       /* STRC, POST and PDIR present */
+    nq_structure strc;
+    nq_postings post;
+    nq_simd simd;                            /* decoding path (NQ_SIMD overrides) */
+    int has_text;                            /* TEXT, TOFF and TDIR present */
+    nq_text_store text;
 };
 
 /* Bytes of a raw section by id, or NULL when absent. */
 const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len);
 /* The table entry of a section by id, or NULL when absent. */
 const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id);
+
+/* Decodes the documents table if no call has yet (thread-safe). */
+nq_status nq_index_load_docs(nq_index *ix, nq_error *err);
 
 #endif

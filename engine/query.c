@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "error.h"
+#include "expr.h"
 #include "index.h"
+#include "subcorpus.h"
 #include "tokenize.h"
 
 /* A phrase resolved to term ids; missing = a token absent from the lexicon. */
@@ -102,22 +104,18 @@ static void bound_long(const nq_index *ix, const phrase *ph, nq_count_result *r)
         r->exact = 1; /* a window that never occurs: the phrase never does */
 }
 
-nq_status nq_count(const nq_index *ix, const char *text, size_t len, nq_count_result *r, nq_error *err)
+/* An index without positions answers single phrases of exact tokens from
+ * its n-gram tables, exactly when they hold the answer. */
+static nq_status count_without_positions(const nq_index *ix, const nq_expr *e, nq_count_result *r, nq_error *err)
 {
-    memset(r, 0, sizeof *r);
-    r->documents = -1;
-    phrase ph;
-    nq_status st = resolve(ix, text, len, 0, &ph, err);
-    if (st)
-        return st;
-    r->n_tokens = ph.n;
-    if (ph.n == 0) {
-        free(ph.ids);
-        return nq_fail(err, NQ_ERR_ARG, "\"%.*s\" has no token", (int)(len > 200 ? 200 : len), text);
-    }
+    uint32_t ids[NQ_EXPR_MAX_TOKENS];
+    size_t n = nq_expr_simple(e, ids, NQ_EXPR_MAX_TOKENS);
+    if (n == 0 && !(e->n_ph == 1 && e->ph[0].dead))
+        return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions): "
+                                        "it counts single phrases without '*' only");
+    phrase ph = {ids, n, n == 0, 0, 0, 0};
     if (ph.missing) {
-        r->exact = 1; /* a token the corpus never had */
-        r->documents = 0;
+        r->exact = 1;
     } else if (ph.n <= (size_t)ix->max_n) {
         count_stored(ix, &ph, r);
     } else {
@@ -125,8 +123,59 @@ nq_status nq_count(const nq_index *ix, const char *text, size_t len, nq_count_re
     }
     if (r->exact && r->count == 0)
         r->documents = 0;
-    free(ph.ids);
     return NQ_OK;
+}
+
+/* The n-gram tables hold the exact answer: a whole-corpus count of one
+ * phrase of exact tokens that was stored (or a single term). */
+static int count_from_tables(const nq_index *ix, const nq_expr *e, nq_count_result *r)
+{
+    uint32_t ids[NQ_MAX_ORDER];
+    size_t n = nq_expr_simple(e, ids, (size_t)ix->max_n);
+    if (n == 0)
+        return 0;
+    phrase ph = {ids, n, 0, 0, 0, 0};
+    nq_count_result t = *r;
+    count_stored(ix, &ph, &t);
+    if (!t.exact)
+        return 0;
+    *r = t;
+    return 1;
+}
+
+nq_status nq_count(nq_index *ix, const char *text, size_t len, const nq_filter *filter, nq_count_result *r,
+                   nq_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->documents = -1;
+    nq_expr e;
+    nq_status st = nq_expr_parse(ix, text, len, &e, err);
+    if (st)
+        return st;
+    for (size_t p = 0; p < e.n_ph; p++)
+        r->n_tokens = e.ph[p].n > r->n_tokens ? e.ph[p].n : r->n_tokens;
+    int filtered = nq_filter_active(filter);
+    if (!ix->has_positions) {
+        st = filtered ? nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with "
+                                                 "--no-positions): it cannot filter by date or source")
+                      : count_without_positions(ix, &e, r, err);
+    } else if (filtered || !count_from_tables(ix, &e, r)) {
+        nq_subcorpus sc;
+        nq_matches m = {0};
+        st = nq_subcorpus_init(ix, filter, &sc, err);
+        if (!st)
+            st = nq_expr_match(ix, &e, &m, err);
+        if (!st) {
+            nq_subcorpus_filter_matches(ix, &sc, &m);
+            r->exact = 1;
+            r->count = m.n;
+            r->documents = (int64_t)nq_matches_documents(ix, &m);
+        }
+        nq_matches_free(&m);
+        nq_subcorpus_free(&sc);
+    }
+    nq_expr_free(&e);
+    return st;
 }
 
 /* ---- top-k ---- */

@@ -26,8 +26,10 @@ static const char *usage_main =
     "Commands:\n"
     "  build INPUT... -o INDEX   index a corpus (JSONL, JSONL.zst, text files, directories, -)\n"
     "  info INDEX                corpus figures and index sections\n"
-    "  count INDEX PHRASE...     occurrences of phrases\n"
+    "  count INDEX EXPR...       occurrences of expressions, by year, month or source\n"
     "  top INDEX -n N            most frequent n-grams\n"
+    "  kwic INDEX EXPR           concordance lines from the original text\n"
+    "  docs INDEX EXPR           documents that contain an expression\n"
     "  tokenize INPUT...         show the tokens, sentences and paragraphs the index counts\n"
     "\n"
     "Run 'ngramq COMMAND --help' for a command's options. Version: ngramq --version\n";
@@ -46,16 +48,36 @@ static const char *usage_build =
     "  --field NAME=KEY       read field NAME (id, date, source, title, text) from KEY\n"
     "  --input-format F       auto (default), jsonl or text\n"
     "  --strict               stop at the first bad record; no index is written\n"
+    "  --no-positions         no positional postings (count of stored n-grams only, no kwic)\n"
+    "  --no-text              do not store the documents' text (no kwic)\n"
     "  -q, --quiet            no progress line and no summary\n"
     "  --format json          also print the build's figures as JSON on stdout\n";
 
 static const char *usage_info = "usage: ngramq info INDEX [--format table|tsv|csv|json]\n";
+#define FILTER_HELP \
+    "  --from DATE, --to DATE  only documents dated in [from, to] (YYYY, YYYY-MM or YYYY-MM-DD)\n" \
+    "  --source NAME           only documents of this source (repeatable)\n"
+#define EXPR_HELP \
+    "EXPR is tokenized like the corpus: 'open source', alternatives with |\n" \
+    "('IA | intelligence artificielle'), a trailing * for a prefix ('souverain*').\n"
+
 static const char *usage_count =
-    "usage: ngramq count INDEX PHRASE... [--format table|tsv|csv|json]\n"
+    "usage: ngramq count INDEX EXPR... [--by year|month|source [--relative]] [filters] [--format F]\n"
     "\n"
-    "Counts each phrase (tokenized like the corpus). Single tokens and stored\n"
-    "n-grams are exact; a phrase the index does not store (seen fewer than\n"
-    "--min-count times, or longer than --max-n) has count null and a bound.\n";
+    "Exact occurrences (positions where a phrase starts) and documents of each\n"
+    "expression. " EXPR_HELP
+    "  --by year|month|source  one row per slice, with the slice's tokens and documents\n"
+    "  --relative              add occurrences per million tokens of the slice\n" FILTER_HELP;
+static const char *usage_kwic =
+    "usage: ngramq kwic INDEX EXPR [--width 60] [--limit 50] [--sample N --seed S]\n"
+    "                   [--sort corpus|left|right|date] [filters] [--format F]\n"
+    "\n"
+    "Concordance: each match with WIDTH characters of context, from the stored text.\n" EXPR_HELP
+    "  --sample N --seed S     N matches drawn at random (reproducible with the seed)\n" FILTER_HELP;
+static const char *usage_docs =
+    "usage: ngramq docs INDEX EXPR [-k 20] [filters] [--format F]\n"
+    "\n"
+    "The documents that contain EXPR, most occurrences first.\n" EXPR_HELP FILTER_HELP;
 static const char *usage_top =
     "usage: ngramq top INDEX -n N [-k K] [--prefix WORDS] [--format table|tsv|csv|json]\n"
     "\n"
@@ -203,8 +225,10 @@ static void print_summary(const nq_build_stats *s, const char *out, const build_
             (unsigned long long)s->replaced_sequences);
     if (ui->hidden)
         fprintf(stderr, "  (%llu more diagnostics not shown)\n", (unsigned long long)ui->hidden);
-    fprintf(stderr, "  %.2f s (read+tokenize %.2f, lexicon %.2f, n-grams %.2f, write %.2f), %.1f MB/s\n",
-            s->seconds, s->seconds_read_tokenize, s->seconds_lexicon, s->seconds_count, s->seconds_write,
+    fprintf(stderr, "  %.2f s (read+tokenize %.2f incl. text %.2f, lexicon %.2f, postings %.2f, n-grams %.2f, "
+            "write %.2f), %.1f MB/s\n",
+            s->seconds, s->seconds_read_tokenize, s->seconds_text, s->seconds_lexicon, s->seconds_postings,
+            s->seconds_count, s->seconds_write,
             s->seconds > 0 ? mb / s->seconds : 0.0);
     fprintf(stderr, "  peak memory %.1f MB, index %.3f MB (%.2f x the text)\n", (double)ru.ru_maxrss / 1024.0,
             (double)s->index_bytes / 1e6, s->text_bytes ? (double)s->index_bytes / (double)s->text_bytes : 0.0);
@@ -224,13 +248,14 @@ static void print_stats_json(const nq_build_stats *s, const char *out)
         printf("%s\"%d\": %llu", n > 1 ? ", " : "", n, (unsigned long long)s->ngrams[n]);
     printf("}, \"records_skipped\": %llu, \"bad_dates\": %llu, \"replaced_sequences\": %llu, "
            "\"input_bytes\": %llu, \"text_bytes\": %llu, \"index_bytes\": %llu, \"seconds\": %.3f, "
-           "\"seconds_read_tokenize\": %.3f, \"seconds_lexicon\": %.3f, \"seconds_ngrams\": %.3f, "
+           "\"seconds_read_tokenize\": %.3f, \"seconds_text\": %.3f, \"seconds_lexicon\": %.3f, "
+           "\"seconds_postings\": %.3f, \"seconds_ngrams\": %.3f, "
            "\"seconds_write\": %.3f, \"peak_rss_bytes\": %llu}\n",
            (unsigned long long)s->records_skipped, (unsigned long long)s->bad_dates,
            (unsigned long long)s->replaced_sequences, (unsigned long long)s->bytes_read,
            (unsigned long long)s->text_bytes, (unsigned long long)s->index_bytes, s->seconds,
-           s->seconds_read_tokenize, s->seconds_lexicon, s->seconds_count, s->seconds_write,
-           (unsigned long long)ru.ru_maxrss * 1024ull);
+           s->seconds_read_tokenize, s->seconds_text, s->seconds_lexicon, s->seconds_postings, s->seconds_count,
+           s->seconds_write, (unsigned long long)ru.ru_maxrss * 1024ull);
 }
 
 static int cmd_build(int argc, char **argv)
@@ -269,6 +294,10 @@ static int cmd_build(int argc, char **argv)
             opt.min_count = (uint32_t)v;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             ui.quiet = 1;
+        } else if (!strcmp(a, "--no-positions")) {
+            opt.positions = 0;
+        } else if (!strcmp(a, "--no-text")) {
+            opt.store_text = 0;
         } else if (!strcmp(a, "--format")) {
             if (++i >= argc || out_parse_format(argv[i], &fmt))
                 return fail("%s", "--format takes table, tsv, csv or json");
@@ -309,7 +338,72 @@ typedef struct query_args {
     size_t n_rest;
     unsigned long long n, k;
     const char *prefix;
+    nq_filter filter;
+    const char *sources[64];
+    const char *by;
+    int relative;
+    nq_kwic_options kwic;
+    int limit_given;
 } query_args;
+
+static int parse_sort(const char *s, nq_kwic_sort *out)
+{
+    static const char *names[] = {"corpus", "left", "right", "date"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i])) {
+            *out = (nq_kwic_sort)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* Options with a value that filter or shape a query; 1 consumed, 0 not
+ * one of these, -1 bad value (message printed). */
+static int query_option(const char *a, const char *v, query_args *q)
+{
+    unsigned long long x;
+    nq_error err = {0};
+    if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
+        if (nq_parse_date_bound(v, a[2] == 't', a[2] == 't' ? &q->filter.date_to : &q->filter.date_from, &err))
+            return fail("%s", err.message), -1;
+    } else if (!strcmp(a, "--source")) {
+        if (q->filter.n_sources >= 64)
+            return fail("%s", "at most 64 --source options"), -1;
+        q->sources[q->filter.n_sources++] = v;
+        q->filter.sources = q->sources;
+    } else if (!strcmp(a, "--by")) {
+        if (strcmp(v, "year") && strcmp(v, "month") && strcmp(v, "source"))
+            return fail("--by takes year, month or source, not %s", v), -1;
+        q->by = v;
+    } else if (!strcmp(a, "--width") || !strcmp(a, "--limit") || !strcmp(a, "--sample") || !strcmp(a, "--seed")) {
+        if (parse_uint(v, a[3] == 'e' ? UINT64_MAX : 100000000ull, &x))
+            return fail("%s takes a non-negative number", a), -1;
+        if (a[2] == 'w')
+            q->kwic.width = (size_t)x;
+        else if (a[2] == 'l')
+            q->kwic.limit = (size_t)x, q->limit_given = 1;
+        else if (a[3] == 'a')
+            q->kwic.sample = (size_t)x;
+        else
+            q->kwic.seed = x;
+    } else if (!strcmp(a, "--sort")) {
+        if (parse_sort(v, &q->kwic.sort))
+            return fail("--sort takes corpus, left, right or date, not %s", v), -1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int takes_value(const char *a)
+{
+    static const char *opts[] = {"--format", "-n", "-k", "--prefix", "--from", "--to", "--source", "--by",
+                                 "--width", "--limit", "--sample", "--seed", "--sort"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+        if (!strcmp(a, opts[i]))
+            return 1;
+    return 0;
+}
 
 /* Parses INDEX, positionals and the query options; returns -1 after
  * printing the usage (help, exit 0) or an error (exit 2) in *code. */
@@ -317,6 +411,7 @@ static int parse_query(int argc, char **argv, const char *usage, query_args *q, 
 {
     q->fmt = out_default_format();
     q->k = 20;
+    nq_kwic_options_init(&q->kwic);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -324,7 +419,7 @@ static int parse_query(int argc, char **argv, const char *usage, query_args *q, 
             *code = 0;
             return -1;
         }
-        int has_value = !strcmp(a, "--format") || !strcmp(a, "-n") || !strcmp(a, "-k") || !strcmp(a, "--prefix");
+        int has_value = takes_value(a), r;
         if (has_value && i + 1 >= argc) {
             *code = fail("%s needs a value", a);
             return -1;
@@ -341,6 +436,14 @@ static int parse_query(int argc, char **argv, const char *usage, query_args *q, 
             }
         } else if (!strcmp(a, "--prefix")) {
             q->prefix = argv[++i];
+        } else if (has_value && (r = query_option(a, argv[i + 1], q)) != 0) {
+            i++;
+            if (r < 0) {
+                *code = 2;
+                return -1;
+            }
+        } else if (!strcmp(a, "--relative")) {
+            q->relative = 1;
         } else if (a[0] == '-' && a[1] && a[1] != ' ' && strcmp(a, "--") != 0 && !q->index) {
             *code = fail("unknown option %s", a);
             return -1;
@@ -410,9 +513,10 @@ static void info_json(const nq_index_info *in)
            dmin, dmax, (unsigned long long)in->text_bytes, (unsigned long long)in->file_bytes,
            in->format_version);
     for (size_t i = 0; i < in->n_sections; i++)
-        printf("%s{\"name\": \"%s\", \"bytes\": %llu, \"raw_bytes\": %llu}", i ? ", " : "",
-               in->sections[i].name, (unsigned long long)in->sections[i].bytes,
-               (unsigned long long)in->sections[i].raw_bytes);
+        printf("%s{\"name\": \"%s\", \"bytes\": %llu, \"raw_bytes\": %llu, \"ratio_to_text\": %.4f}",
+               i ? ", " : "", in->sections[i].name, (unsigned long long)in->sections[i].bytes,
+               (unsigned long long)in->sections[i].raw_bytes,
+               in->text_bytes ? (double)in->sections[i].bytes / (double)in->text_bytes : 0.0);
     printf("]}\n");
 }
 
@@ -500,6 +604,56 @@ static void count_row(out_table *t, const char *expr, const nq_count_result *r, 
     out_str(t, 5, note);
 }
 
+static nq_slice_by slice_kind(const char *by)
+{
+    return !strcmp(by, "year") ? NQ_BY_YEAR : !strcmp(by, "month") ? NQ_BY_MONTH : NQ_BY_SOURCE;
+}
+
+static void per_million(out_table *t, size_t col, uint64_t count, uint64_t tokens)
+{
+    char buf[64];
+    if (!tokens)
+        return; /* null: no tokens, no rate */
+    snprintf(buf, sizeof buf, "%.4f", (double)count * 1e6 / (double)tokens);
+    out_raw(t, col, buf);
+}
+
+/* count --by: one row per slice. */
+static int count_slices(nq_index *ix, const query_args *q)
+{
+    static const char *cols[] = {"expr", "slice", "count", "documents", "slice_tokens", "slice_documents",
+                                 "per_million"};
+    out_table t;
+    out_init(&t, cols, q->relative ? 7 : 6);
+    int status = 0;
+    for (size_t i = 0; i < q->n_rest; i++) {
+        nq_slices sl;
+        nq_error err = {0};
+        if (nq_count_by(ix, q->rest[i], strlen(q->rest[i]), &q->filter, slice_kind(q->by), &sl, &err) != NQ_OK) {
+            fail("%s", err.message);
+            status = 1;
+            continue;
+        }
+        for (size_t k = 0; k < sl.n_rows; k++) {
+            const nq_slice_row *r = &sl.rows[k];
+            out_row(&t);
+            out_str(&t, 0, q->rest[i]);
+            if (r->label)
+                out_str(&t, 1, r->label);
+            out_int(&t, 2, (int64_t)r->count);
+            out_int(&t, 3, (int64_t)r->documents);
+            out_int(&t, 4, (int64_t)r->slice_tokens);
+            out_int(&t, 5, (int64_t)r->slice_documents);
+            if (q->relative)
+                per_million(&t, 6, r->count, r->slice_tokens);
+        }
+        nq_slices_free(&sl);
+    }
+    out_print(stdout, &t, q->fmt, 0);
+    out_free(&t);
+    return status;
+}
+
 static int cmd_count(int argc, char **argv)
 {
     query_args q = {0};
@@ -507,31 +661,193 @@ static int cmd_count(int argc, char **argv)
     if (parse_query(argc, argv, usage_count, &q, &code))
         return code;
     if (!q.n_rest)
-        return fail("%s", "no phrase to count (see ngramq count --help)");
+        return fail("%s", "no expression to count (see ngramq count --help)");
     nq_index *ix = open_index(q.index);
     if (!ix)
         return 1;
+    if (q.by) {
+        int st = count_slices(ix, &q);
+        nq_index_close(ix);
+        return st;
+    }
     nq_index_info in;
     nq_index_get_info(ix, &in);
-    static const char *cols[] = {"expr", "count", "documents", "below", "upper_bound", "note"};
+    static const char *cols[] = {"expr", "count", "documents", "below", "upper_bound", "note", "per_million"};
     out_table t;
-    out_init(&t, cols, 6);
+    out_init(&t, cols, q.relative ? 7 : 6);
     t.hide_in_table = (1u << 3) | (1u << 4); /* the note says it in words */
     if (q.fmt == OUT_JSON)
         t.omit_null = 1;
     int status = 0;
+    uint64_t sub_tokens = 0, sub_docs = 0;
+    nq_error ferr = {0};
+    if (q.relative && nq_filter_size(ix, &q.filter, &sub_tokens, &sub_docs, &ferr) != NQ_OK) {
+        nq_index_close(ix);
+        out_free(&t);
+        return fail("%s", ferr.message);
+    }
     for (size_t i = 0; i < q.n_rest; i++) {
         nq_count_result r;
         nq_error err = {0};
-        if (nq_count(ix, q.rest[i], strlen(q.rest[i]), &r, &err) != NQ_OK) {
+        if (nq_count(ix, q.rest[i], strlen(q.rest[i]), &q.filter, &r, &err) != NQ_OK) {
             fail("%s", err.message);
             status = 1;
             continue;
         }
         count_row(&t, q.rest[i], &r, in.min_count, q.fmt);
+        if (q.relative && r.exact)
+            per_million(&t, 6, r.count, sub_tokens);
     }
     out_print(stdout, &t, q.fmt, 0);
     out_free(&t);
+    nq_index_close(ix);
+    return status;
+}
+
+/* Date as shown in rows: YYYY-MM-DD, or shorter when partly unknown. */
+static void date_cell(out_table *t, size_t col, uint32_t date)
+{
+    char buf[16];
+    format_date(date, buf, sizeof buf);
+    if (date)
+        out_str(t, col, strip_quotes(buf));
+}
+
+static void doc_cells(out_table *t, const nq_doc_info *d, size_t id_col, size_t date_col, size_t src_col)
+{
+    char *id = strndup(d->id, d->id_len);
+    out_str(t, id_col, id ? id : "");
+    free(id);
+    date_cell(t, date_col, d->date);
+    if (d->source) {
+        char *src = strndup(d->source, d->source_len);
+        out_str(t, src_col, src ? src : "");
+        free(src);
+    }
+}
+
+static int cmd_docs(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_docs, &q, &code))
+        return code;
+    if (q.n_rest != 1)
+        return fail("%s", "docs takes one expression (see ngramq docs --help)");
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_doc_hit *hits;
+    size_t n;
+    uint64_t total;
+    nq_error err = {0};
+    if (nq_docs(ix, q.rest[0], strlen(q.rest[0]), &q.filter, (size_t)q.k, &hits, &n, &total, &err) != NQ_OK) {
+        nq_index_close(ix);
+        return fail("%s", err.message);
+    }
+    static const char *cols[] = {"id", "date", "source", "title", "count"};
+    out_table t;
+    out_init(&t, cols, 5);
+    int status = 0;
+    for (size_t i = 0; i < n && !status; i++) {
+        nq_doc_info d;
+        if (nq_index_doc(ix, hits[i].doc, &d, &err) != NQ_OK) {
+            status = fail("%s", err.message);
+            break;
+        }
+        out_row(&t);
+        doc_cells(&t, &d, 0, 1, 2);
+        if (d.title) {
+            char *title = strndup(d.title, d.title_len);
+            out_str(&t, 3, title ? title : "");
+            free(title);
+        }
+        out_int(&t, 4, (int64_t)hits[i].count);
+    }
+    if (!status)
+        out_print(stdout, &t, q.fmt, 0);
+    if (!status && q.fmt == OUT_TABLE && isatty(STDERR_FILENO))
+        fprintf(stderr, "%zu of %llu documents\n", n, (unsigned long long)total);
+    out_free(&t);
+    free(hits);
+    nq_index_close(ix);
+    return status;
+}
+
+/* Display width in characters of a UTF-8 string (code points). */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The concordance as a terminal shows it: left context right-aligned, the
+ * match highlighted, right context. */
+static void kwic_table(nq_index *ix, const nq_kwic_result *r, size_t width)
+{
+    int color = isatty(STDOUT_FILENO);
+    for (size_t i = 0; i < r->n_lines; i++) {
+        const nq_kwic_line *l = &r->lines[i];
+        nq_doc_info d;
+        nq_error err = {0};
+        if (nq_index_doc(ix, l->doc, &d, &err) != NQ_OK)
+            continue;
+        char date[16];
+        format_date(d.date, date, sizeof date);
+        printf("%-10.10s %-12.*s ", d.date ? strip_quotes(date) : "-", (int)(d.id_len > 12 ? 12 : d.id_len), d.id);
+        for (size_t pad = utf8_chars(l->left); pad < width; pad++)
+            putchar(' ');
+        printf("%s%s%s%s%s\n", l->left, color ? "\033[1;31m" : "[", l->match, color ? "\033[0m" : "]", l->right);
+    }
+}
+
+static int cmd_kwic(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_kwic, &q, &code))
+        return code;
+    if (q.n_rest != 1)
+        return fail("%s", "kwic takes one expression (see ngramq kwic --help)");
+    if (q.kwic.sample && !q.limit_given)
+        q.kwic.limit = q.kwic.sample;
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_kwic_result res;
+    nq_error err = {0};
+    if (nq_kwic(ix, q.rest[0], strlen(q.rest[0]), &q.filter, &q.kwic, &res, &err) != NQ_OK) {
+        nq_index_close(ix);
+        return fail("%s", err.message);
+    }
+    int status = 0;
+    if (q.fmt == OUT_TABLE) {
+        kwic_table(ix, &res, q.kwic.width);
+    } else {
+        static const char *cols[] = {"doc", "date", "source", "left", "match", "right", "position"};
+        out_table t;
+        out_init(&t, cols, 7);
+        for (size_t i = 0; i < res.n_lines && !status; i++) {
+            const nq_kwic_line *l = &res.lines[i];
+            nq_doc_info d;
+            if (nq_index_doc(ix, l->doc, &d, &err) != NQ_OK) {
+                status = fail("%s", err.message);
+                break;
+            }
+            out_row(&t);
+            doc_cells(&t, &d, 0, 1, 2);
+            out_str(&t, 3, l->left);
+            out_str(&t, 4, l->match);
+            out_str(&t, 5, l->right);
+            out_int(&t, 6, l->position);
+        }
+        if (!status)
+            out_print(stdout, &t, q.fmt, 0);
+        out_free(&t);
+    }
+    nq_kwic_result_free(&res);
     nq_index_close(ix);
     return status;
 }
@@ -695,6 +1011,10 @@ int main(int argc, char **argv)
         return cmd_count(sub_argc, sub_argv);
     if (!strcmp(cmd, "top"))
         return cmd_top(sub_argc, sub_argv);
+    if (!strcmp(cmd, "kwic"))
+        return cmd_kwic(sub_argc, sub_argv);
+    if (!strcmp(cmd, "docs"))
+        return cmd_docs(sub_argc, sub_argv);
     if (!strcmp(cmd, "tokenize"))
         return cmd_tokenize(sub_argc, sub_argv);
     fprintf(stderr, "ngramq: unknown command '%s'\n\n%s", cmd, usage_main);

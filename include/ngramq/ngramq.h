@@ -109,6 +109,8 @@ typedef struct nq_build_options {
     nq_input_format input_format;
     nq_field_names fields;   /* defaults: id date source title text */
     size_t batch_bytes;      /* input bytes per parallel batch (32 MiB) */
+    int positions;           /* positional postings and structure (1) */
+    int store_text;          /* documents' text and token spans, for kwic (1) */
     void (*on_diag)(void *user, const nq_diag *diag);
     void (*on_progress)(void *user, const nq_progress *progress);
     void *user;
@@ -126,6 +128,8 @@ typedef struct nq_build_stats {
     uint64_t index_bytes;
     double seconds;
     double seconds_read_tokenize, seconds_lexicon, seconds_count, seconds_write;
+    double seconds_postings;             /* inverting and encoding positions */
+    double seconds_text;                 /* compressing stored text (inside read_tokenize) */
 } nq_build_stats;
 
 /* Fills options with the defaults above. */
@@ -220,20 +224,109 @@ uint64_t nq_index_source_count(const nq_index *index);
 nq_status nq_index_source(const nq_index *index, uint64_t i, const char **name, size_t *len,
                           uint64_t *documents, nq_error *err);
 
-/* Result of counting one phrase. */
+/* A sub-corpus: the documents a query looks at. All zero = the whole
+ * corpus. With a date bound, undated documents are left out. */
+typedef struct nq_filter {
+    uint32_t date_from;          /* YYYYMMDD, inclusive; 0 = no lower bound */
+    uint32_t date_to;            /* YYYYMMDD, inclusive; 0 = no upper bound */
+    const char *const *sources;  /* exact source names; n_sources 0 = any */
+    size_t n_sources;
+} nq_filter;
+
+/* Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD" as a lower (upper = 0) or upper
+ * (upper = 1) date bound: "2019" is 20190000 as a lower bound and 20191299
+ * as an upper one, so documents dated to the year or month only fall in. */
+nq_status nq_parse_date_bound(const char *text, int upper, uint32_t *out, nq_error *err);
+
+/* Tokens and documents of the sub-corpus a filter keeps (NULL: all). */
+nq_status nq_filter_size(nq_index *index, const nq_filter *filter, uint64_t *tokens, uint64_t *documents,
+                         nq_error *err);
+
+/* Result of counting an expression. */
 typedef struct nq_count_result {
-    size_t n_tokens;         /* tokens in the phrase after tokenization */
-    int exact;               /* 1: count is exact; 0: not stored, see below */
-    uint64_t count;          /* occurrences when exact */
+    size_t n_tokens;         /* tokens of the longest phrase */
+    int exact;               /* 1: count is exact (always, when the index has positions) */
+    uint64_t count;          /* positions where one of the phrases starts */
     int64_t documents;       /* documents containing it, -1 when unknown */
-    uint64_t below;          /* when !exact and n <= max_n: count < below (min_count) */
-    uint64_t upper_bound;    /* when !exact: the count is at most this */
+    uint64_t below;          /* index without positions, !exact, n <= max_n: count < below */
+    uint64_t upper_bound;    /* index without positions, !exact: the count is at most this */
 } nq_count_result;
 
-/* Counts a phrase, tokenized with the index's rules. An empty phrase (no
- * token) is NQ_ERR_ARG. */
-nq_status nq_count(const nq_index *index, const char *phrase, size_t len,
+/* Counts an expression (TOKENIZATION.md section 8: phrases separated by
+ * '|', a trailing '*' on a token for a prefix), tokenized with the index's
+ * rules, in the documents filter keeps (NULL: all). Uses the n-gram tables
+ * where they hold the answer, the positional postings otherwise; both give
+ * the same numbers. An empty phrase or a misplaced '*' is NQ_ERR_ARG. */
+nq_status nq_count(nq_index *index, const char *expr, size_t len, const nq_filter *filter,
                    nq_count_result *result, nq_error *err);
+
+/* How --by cuts the corpus. */
+typedef enum nq_slice_by { NQ_BY_YEAR = 1, NQ_BY_MONTH, NQ_BY_SOURCE } nq_slice_by;
+
+typedef struct nq_slice_row {
+    const char *label;       /* "2019", "2019-03" or a source name; NULL: undated / no source */
+    uint64_t count, documents;           /* the expression's, in the slice */
+    uint64_t slice_tokens, slice_documents;
+} nq_slice_row;
+
+typedef struct nq_slices {
+    nq_slice_row *rows;      /* every slice of the (filtered) corpus, in date or name order, NULL last */
+    size_t n_rows;
+    char *labels;            /* storage of the labels */
+} nq_slices;
+
+/* Counts an expression in every slice of the filtered corpus; slices add up
+ * to nq_count's totals. */
+nq_status nq_count_by(nq_index *index, const char *expr, size_t len, const nq_filter *filter, nq_slice_by by,
+                      nq_slices *out, nq_error *err);
+void nq_slices_free(nq_slices *slices);
+
+/* A document containing an expression. */
+typedef struct nq_doc_hit {
+    uint64_t doc;            /* document number, for nq_index_doc */
+    uint64_t count;          /* occurrences in it */
+} nq_doc_hit;
+
+/* The k documents with the most occurrences (ties: corpus order), and in
+ * *total the number of documents that contain it. *hits is malloc'd. */
+nq_status nq_docs(nq_index *index, const char *expr, size_t len, const nq_filter *filter, size_t k,
+                  nq_doc_hit **hits, size_t *n_hits, uint64_t *total, nq_error *err);
+
+/* Concordance (keyword in context). */
+typedef enum nq_kwic_sort {
+    NQ_KWIC_CORPUS = 0,      /* corpus order */
+    NQ_KWIC_LEFT,            /* by the words to the left, nearest first */
+    NQ_KWIC_RIGHT,           /* by the words to the right */
+    NQ_KWIC_DATE             /* by date, undated last, then corpus order */
+} nq_kwic_sort;
+
+typedef struct nq_kwic_options {
+    size_t width;            /* characters of context on each side (60) */
+    size_t limit;            /* lines returned (50) */
+    size_t sample;           /* 0, or pick this many matches at random */
+    uint64_t seed;           /* of the random sample */
+    nq_kwic_sort sort;
+} nq_kwic_options;
+
+typedef struct nq_kwic_line {
+    uint64_t doc;            /* document number */
+    uint32_t position;       /* the match's first token, counted from 0 in the document */
+    uint32_t n_tokens;       /* tokens matched */
+    char *left, *match, *right;  /* NUL-terminated UTF-8; match is the text as written */
+} nq_kwic_line;
+
+typedef struct nq_kwic_result {
+    nq_kwic_line *lines;
+    size_t n_lines;
+    uint64_t matches;        /* all matches in the filtered corpus */
+} nq_kwic_result;
+
+void nq_kwic_options_init(nq_kwic_options *opt);
+/* Concordance lines of an expression from the stored text. NQ_ERR_ARG when
+ * the index was built without positions or text. */
+nq_status nq_kwic(nq_index *index, const char *expr, size_t len, const nq_filter *filter,
+                  const nq_kwic_options *opt, nq_kwic_result *result, nq_error *err);
+void nq_kwic_result_free(nq_kwic_result *result);
 
 /* One row of a top-k answer. */
 typedef struct nq_top_row {

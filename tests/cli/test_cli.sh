@@ -23,7 +23,7 @@ json_get() { # json_get FILE EXPR: prints a Python expression over the parsed JS
 # --- usage and help -------------------------------------------------------
 "$bin" >/dev/null 2>&1; check "no arguments exits 2" test $? -eq 2
 "$bin" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
-for c in build info count top tokenize; do
+for c in build info count top tokenize kwic docs; do
     "$bin" $c --help >"$tmp/help" 2>&1; check "$c --help exits 0" test $? -eq 0
     check "$c --help prints usage" grep -q "usage: ngramq $c" "$tmp/help"
 done
@@ -42,7 +42,7 @@ check "info names the tokenizer" test "$(json_get "$tmp/info.json" "j['tokenizer
 "$bin" count "$idx" "souveraineté" "zzzqqq" "souveraineté numérique européenne de la France et de" --format json >"$tmp/c.json"
 check "count finds souveraineté" test "$(json_get "$tmp/c.json" "j[0]['count'] > 0 and j[0]['documents'] > 0")" = True
 check "absent word counts 0" test "$(json_get "$tmp/c.json" "j[1]['count']")" = 0
-check "a long phrase is null, not 0" test "$(json_get "$tmp/c.json" "j[2]['count'] is None and 'upper_bound' in j[2]")" = True
+check "a long phrase is exact, from the postings" test "$(json_get "$tmp/c.json" "j[2]['count'] == 0 and j[2]['documents'] == 0 and 'upper_bound' not in j[2]")" = True
 "$bin" count "$idx" "L’IA" "l'ia" "L'IA" --format json >"$tmp/c2.json"
 check "query forms of l'IA agree" test "$(json_get "$tmp/c2.json" "len({r['count'] for r in j}) == 1 and j[0]['count'] > 0")" = True
 "$bin" count "$idx" "open source" --format tsv >"$tmp/c.tsv"
@@ -66,6 +66,45 @@ check "build --format json reports the figures" test "$(json_get "$tmp/build.jso
 check "tokenize --format tsv has one row per token" test "$(($(wc -l <"$tmp/tok.tsv") - 1))" -eq "$(json_get "$tmp/info.json" "j['tokens']")"
 "$bin" tokenize "$src/data/demo/articles.jsonl" --format csv >"$tmp/tok.csv"
 check "tokenize --format csv quotes commas" test "$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(all(len(x)==6 for x in r))" "$tmp/tok.csv")" = True
+
+# --- expressions, slices, filters, kwic, docs -------------------------------
+total=$("$bin" count "$idx" "open source" --format json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['count'])")
+check "open source occurs in the demo" test "$total" -gt 0
+"$bin" count "$idx" "open source" --by year --format json >"$tmp/by.json"
+check "--by year adds up to the total" test "$(json_get "$tmp/by.json" "sum(r['count'] for r in j)")" -eq "$total"
+check "--by year slices add up to the corpus" test "$(json_get "$tmp/by.json" "sum(r['slice_tokens'] for r in j)")" -eq "$(json_get "$tmp/info.json" "j['tokens']")"
+"$bin" count "$idx" "open source" --by source --relative --format json >"$tmp/bys.json"
+check "--by source adds up to the total" test "$(json_get "$tmp/bys.json" "sum(r['count'] for r in j)")" -eq "$total"
+check "--relative is per million tokens" test "$(json_get "$tmp/bys.json" "all(abs(r['per_million'] - r['count'] * 1e6 / r['slice_tokens']) < 0.01 for r in j)")" = True
+src1=$(json_get "$tmp/bys.json" "[r['slice'] for r in j if r['count'] > 0][0]")
+c1=$(json_get "$tmp/bys.json" "[r['count'] for r in j if r['count'] > 0][0]")
+check "--source keeps one outlet" test "$("$bin" count "$idx" "open source" --source "$src1" --format tsv | tail -1 | cut -f2)" -eq "$c1"
+check "--from/--to around everything changes nothing" test "$("$bin" count "$idx" "open source" --from 1900 --to 2999-12-31 --format tsv | tail -1 | cut -f2)" -eq "$total"
+check "an empty date range counts 0" test "$("$bin" count "$idx" "open source" --from 1901 --to 1902-06 --format tsv | tail -1 | cut -f2)" -eq 0
+"$bin" count "$idx" "open source" --from 2023-13 >/dev/null 2>"$tmp/err"; check "a bad date is refused" grep -q "YYYY-MM" "$tmp/err"
+"$bin" count "$idx" "open source" --source "Nulle Part" >/dev/null 2>"$tmp/err"; check "an unknown source is named" grep -q "Nulle Part" "$tmp/err"
+"$bin" count "$idx" "souv*ain" >/dev/null 2>"$tmp/err"; check "a '*' inside a word is refused" grep -q "only end a token" "$tmp/err"
+"$bin" count "$idx" "open source | open" "open" --format json >"$tmp/alt.json"
+check "alternatives count positions once" test "$(json_get "$tmp/alt.json" "j[0]['count'] == j[1]['count']")" = True
+"$bin" kwic "$idx" "open source" --format json >"$tmp/k.json"
+check "kwic gives every match (under the limit)" test "$(json_get "$tmp/k.json" "len(j)")" -eq "$total"
+check "kwic matches are the words as written" test "$(json_get "$tmp/k.json" "all(r['match'].lower() == 'open source' for r in j)")" = True
+check "kwic lines have the documented keys" test "$(json_get "$tmp/k.json" "all(set(r) >= {'doc','date','source','left','match','right','position'} for r in j)")" = True
+"$bin" kwic "$idx" "open source" --width 10 --limit 2 --format json >"$tmp/k2.json"
+check "kwic --limit" test "$(json_get "$tmp/k2.json" "len(j)")" -eq 2
+check "kwic --width counts characters" test "$(json_get "$tmp/k2.json" "all(len(r['left']) <= 10 and len(r['right']) <= 10 for r in j)")" = True
+"$bin" kwic "$idx" "IA" --sample 4 --seed 7 --format json >"$tmp/s1.json"
+"$bin" kwic "$idx" "IA" --sample 4 --seed 7 --format json >"$tmp/s2.json"
+check "kwic --sample is reproducible" cmp -s "$tmp/s1.json" "$tmp/s2.json"
+check "kwic --sample gives N lines" test "$(json_get "$tmp/s1.json" "len(j)")" -eq 4
+"$bin" kwic "$idx" "IA" --sort date --limit 500 --format json >"$tmp/kd.json"
+check "kwic --sort date" test "$(json_get "$tmp/kd.json" "[r['date'] for r in j] == sorted(r['date'] for r in j)")" = True
+"$bin" docs "$idx" "open source" -k 1000 --format json >"$tmp/d1.json"
+check "docs counts add up to the total" test "$(json_get "$tmp/d1.json" "sum(r['count'] for r in j)")" -eq "$total"
+check "docs: most occurrences first" test "$(json_get "$tmp/d1.json" "[r['count'] for r in j] == sorted((r['count'] for r in j), reverse=True)")" = True
+"$bin" build "$src/data/demo/articles.jsonl" -o "$tmp/np.nq" --quiet --no-positions --no-text
+check "--no-positions still counts stored n-grams" test "$("$bin" count "$tmp/np.nq" "open source" --format tsv | tail -1 | cut -f2)" -eq "$total"
+"$bin" kwic "$tmp/np.nq" "open source" >/dev/null 2>"$tmp/err"; check "kwic without positions says why" grep -q "no-positions" "$tmp/err"
 
 # --- bad input: reported with file:line, counted, build goes on -------------
 bad_in=$tmp/bad.jsonl
