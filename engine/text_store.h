@@ -109,9 +109,6 @@
 #include "ngramq/ngramq.h"
 #include "tokenize.h"
 
-#define NQ_SEC_TEXT NQ_FOURCC('T', 'E', 'X', 'T')   /* text frames (0x54584554) */
-#define NQ_SEC_TOFF NQ_FOURCC('T', 'O', 'F', 'F')   /* token span frames (0x46464F54) */
-#define NQ_SEC_TDIR NQ_FOURCC('T', 'D', 'I', 'R')   /* block directory (0x52494454) */
 
 #define NQ_TEXT_BLOCK_TARGET ((size_t)2 << 20)
 #define NQ_TEXT_SCAN 256u
