@@ -69,32 +69,44 @@ def text_of(files, out_path):
                     out.write(d["text"] + "\n")
 
 
-def phases(stderr):
-    m = re.search(r"([\d.]+) s \(read\+tokenize ([\d.]+), lexicon ([\d.]+), n-grams ([\d.]+), write ([\d.]+)\)", stderr)
-    if not m:
-        return {}
-    keys = ["total", "read_tokenize", "lexicon", "ngrams", "write"]
-    return {k: float(v) for k, v in zip(keys, m.groups())}
+PHASES = ["seconds", "seconds_read_tokenize", "seconds_text", "seconds_lexicon", "seconds_postings",
+          "seconds_ngrams", "seconds_write"]
+
+
+def build_once(ngramq, files, index, threads, extra):
+    cmd = [ngramq, "build", *files, "-o", index, "--threads", str(threads), "--quiet", "--format", "json", *extra]
+    dt, _, out, _ = run_timed(cmd)
+    stats = json.loads(out)
+    return dt, {k.replace("seconds_", ""): stats.get(k) for k in PHASES}, cmd
 
 
 def bench_build(ngramq, files, threads, repeat, tmp):
+    """The default index and the n-gram-only one (--no-positions --no-text),
+    alternated in one loop so that both see the same machine."""
     index = os.path.join(tmp, f"bench-t{threads}.nq")
-    cmd = [ngramq, "build", *files, "-o", index, "--threads", str(threads)]
-    best = None
+    ngram_only = os.path.join(tmp, f"bench-ngrams-t{threads}.nq")
+    best, best_ng = None, None
     for _ in range(repeat):
-        dt, _, _, err = run_timed(cmd)
+        dt, ph, cmd = build_once(ngramq, files, index, threads, [])
         if best is None or dt < best[0]:
-            best = (dt, phases(err))
-    peak = peak_rss_of(cmd)
+            best = (dt, ph)
+        dt, _, _ = build_once(ngramq, files, ngram_only, threads, ["--no-positions", "--no-text"])
+        best_ng = dt if best_ng is None else min(best_ng, dt)
+    peak = peak_rss_of(cmd[:-2])
     info = json.loads(subprocess.check_output([ngramq, "info", index, "--format", "json"]))
+    text = max(1, info["text_bytes"])
     return index, {
         "threads": threads,
         "seconds": round(best[0], 3),
         "phases": best[1],
+        "seconds_ngram_only_build": round(best_ng, 3),
+        "full_to_ngram_only": round(best[0] / best_ng, 3),
         "peak_rss_mb": peak,
         "index_bytes": info["index_bytes"],
         "text_bytes": info["text_bytes"],
-        "index_to_text": round(info["index_bytes"] / max(1, info["text_bytes"]), 3),
+        "index_to_text": round(info["index_bytes"] / text, 3),
+        "sections": {s["name"]: {"bytes": s["bytes"], "to_text": round(s["bytes"] / text, 4)} for s in info["sections"]},
+        "postings_codec": info.get("postings"),
         "documents": info["documents"],
         "tokens": info["tokens"],
         "ngrams": info["ngrams"],
@@ -102,13 +114,24 @@ def bench_build(ngramq, files, threads, repeat, tmp):
 
 
 def bench_process_latency(ngramq, index, runs=50):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run([ngramq, "count", index, "macron", "--format", "json"], capture_output=True, check=True)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return {"runs": runs, "p50_ms": round(times[len(times) // 2], 2), "p99_ms": round(times[-1], 2)}
+    """Process start to exit, for a few command lines."""
+    cmds = {
+        "count_term": ["count", index, "macron"],
+        "count_phrase": ["count", index, "de la"],
+        "count_phrase_postings": ["count", index, "de la", "--from", "1900"],
+        "count_long_phrase": ["count", index, "le président de la république emmanuel macron"],
+        "kwic_50_lines": ["kwic", index, "emmanuel macron"],
+    }
+    out = {}
+    for name, args in cmds.items():
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([ngramq, *args, "--format", "json"], capture_output=True, check=True)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[name] = {"runs": runs, "p50_ms": round(times[len(times) // 2], 2), "p99_ms": round(times[-1], 2)}
+    return out
 
 
 def best_of(cmd, repeat, shell=False):
@@ -124,6 +147,8 @@ def best_of(cmd, repeat, shell=False):
 def baselines(text_path, repeat):
     out = {}
     out["zstd_-3_T1_s"] = best_of(["zstd", "-3", "-T1", "-q", "-f", "-c", text_path], repeat)
+    z = subprocess.run(["zstd", "-3", "-T1", "-q", "-c", text_path], capture_output=True, check=True).stdout
+    out["zstd_-3_bytes"] = len(z)
     words = f"tr -s '[:space:]' '\\n' < {text_path} | LC_ALL=C sort | uniq -c > /dev/null"
     out["sort_uniq_words_s"] = best_of(words, 1, shell=True)
     return out
@@ -166,15 +191,25 @@ def main():
     with open(path, "w") as fh:
         json.dump(result, fh, indent=1)
     print(f"wrote {os.path.relpath(path, ROOT)}")
-    print(f"{'threads':>7} {'seconds':>8} {'read+tok':>8} {'ngrams':>7} {'write':>6} {'peak MB':>8} {'index/text':>10}")
+    print(f"{'threads':>7} {'seconds':>8} {'ngram-only':>10} {'ratio':>6} {'read+tok':>8} {'text':>5} "
+          f"{'postings':>8} {'ngrams':>7} {'write':>6} {'peak MB':>8} {'index/text':>10}")
     for b in result["builds"]:
         p = b["phases"]
-        print(f"{b['threads']:>7} {b['seconds']:>8.2f} {p.get('read_tokenize', 0):>8.2f} {p.get('ngrams', 0):>7.2f} "
-              f"{p.get('write', 0):>6.2f} {b['peak_rss_mb'] or 0:>8.0f} {b['index_to_text']:>10.3f}")
+        print(f"{b['threads']:>7} {b['seconds']:>8.2f} {b['seconds_ngram_only_build']:>10.2f} "
+              f"{b['full_to_ngram_only']:>6.2f} {p.get('read_tokenize') or 0:>8.2f} {p.get('text') or 0:>5.2f} "
+              f"{p.get('postings') or 0:>8.2f} {p.get('ngrams') or 0:>7.2f} {p.get('write') or 0:>6.2f} "
+              f"{b['peak_rss_mb'] or 0:>8.0f} {b['index_to_text']:>10.3f}")
+    last = result["builds"][-1]
+    print("  sections (bytes, ratio to the text): " +
+          ", ".join(f"{k} {v['bytes']} ({v['to_text']:.3f})" for k, v in last["sections"].items()))
+    if "TEXT" in last["sections"]:
+        print(f"  stored text {last['sections']['TEXT']['bytes']} bytes vs zstd -3 of the text "
+              f"{result['baselines']['zstd_-3_bytes']} bytes")
     q = result.get("query_in_process", {})
     for k, v in q.items():
-        print(f"  {k}: p50 {v['p50_us']} us, p99 {v['p99_us']} us")
-    print(f"  ngramq count, process start to exit: p50 {result['query_process_start_to_exit']['p50_ms']} ms")
+        print(f"  in process {k}: p50 {v['p50_us']} us, p99 {v['p99_us']} us")
+    for k, v in result["query_process_start_to_exit"].items():
+        print(f"  process start to exit {k}: p50 {v['p50_ms']} ms, p99 {v['p99_ms']} ms")
     for k, v in result["baselines"].items():
         print(f"  baseline {k}: {v}")
 

@@ -214,14 +214,15 @@ static nq_status write_sections(nq_segment_writer *w, segment_parts *p, int thre
 }
 
 /* STRC, POST and PDIR, from the stream once its ids are final. */
-static nq_status build_positions(nq_corpus *c, const lexicon_order *lex, int threads, built_part *parts,
-                                 nq_error *err)
+static nq_status build_positions(nq_corpus *c, const lexicon_order *lex, const nq_build_options *opt,
+                                 int threads, built_part *parts, nq_error *err)
 {
     nq_status st = nq_structure_encode(c->stream, c->len, c->doc_start, c->n_docs, c->tokens,
                                        &parts[PART_STRC].data, &parts[PART_STRC].len, err);
     if (st)
         return st;
-    nq_postings_input in = {c->stream, c->len, lex->cf, (uint32_t)c->terms.n, c->tokens, threads};
+    nq_postings_input in = {c->stream, c->len, lex->cf, (uint32_t)c->terms.n, c->tokens, threads,
+                            opt->postings_codec};
     return nq_postings_build(&in, &parts[PART_POST].data, &parts[PART_POST].len, &parts[PART_PDIR].data,
                              &parts[PART_PDIR].len, err);
 }
@@ -238,6 +239,8 @@ static nq_status check_options(const nq_build_options *opt, nq_error *err)
         return nq_fail(err, NQ_ERR_ARG, "--max-n must be between 1 and %d", NQ_MAX_ORDER);
     if (opt->min_count < 1)
         return nq_fail(err, NQ_ERR_ARG, "--min-count must be at least 1");
+    if (opt->postings_codec != NQ_POSTINGS_COMPACT && opt->postings_codec != NQ_POSTINGS_FAST)
+        return nq_fail(err, NQ_ERR_ARG, "unknown postings codec %d", (int)opt->postings_codec);
     if (opt->threads < 0 || opt->threads > 1024)
         return nq_fail(err, NQ_ERR_ARG, "--threads must be between 1 and 1024");
     return NQ_OK;
@@ -275,7 +278,7 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
                             &tp[PART_TOFF].len, &tp[PART_TDIR].data, &tp[PART_TDIR].len, err);
     }
     if (!st && opt->positions)
-        st = build_positions(c, &lex, threads, parts.parts, err);
+        st = build_positions(c, &lex, opt, threads, parts.parts, err);
     t1 = nq_now_seconds();
     stats->seconds_postings = t1 - t0 - stats->seconds_lexicon;
     if (!st) {

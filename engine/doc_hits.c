@@ -61,7 +61,8 @@ nq_status nq_docs(nq_index *ix, const char *text, size_t len, const nq_filter *f
     nq_subcorpus_free(&sc);
     if (st)
         return st;
-    qsort(h, n, sizeof *h, more_first);
+    if (n)
+        qsort(h, n, sizeof *h, more_first);
     *total = n;
     *n_hits = n < k ? n : k;
     *hits = h;

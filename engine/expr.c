@@ -168,8 +168,8 @@ nq_status nq_term_range_positions(const nq_index *ix, uint32_t lo, uint32_t hi, 
     size_t at = 0;
     for (uint32_t id = lo; id < hi; id++) {
         uint64_t cf = nq_packed_get(&ix->lex.cf, id);
-        nq_plist pl;
-        if (nq_postings_list(&ix->post, id, cf, &pl) || nq_plist_decode_all(&pl, a + at, ix->simd)) {
+        nq_posting_list pl;
+        if (nq_postings_list(&ix->post, id, cf, &pl) || nq_posting_list_decode(&pl, a + at, ix->simd)) {
             free(a);
             free(tmp);
             return corrupt_list(err, id);
@@ -182,36 +182,6 @@ nq_status nq_term_range_positions(const nq_index *ix, uint32_t lo, uint32_t hi, 
     *out = a;
     *n = at;
     return NQ_OK;
-}
-
-/* A forward-only reader of one term's list that skips blocks. */
-typedef struct cursor {
-    nq_plist pl;
-    nq_simd simd;
-    uint64_t block, n_blocks;
-    int loaded, count, i;
-    uint32_t buf[128];
-} cursor;
-
-/* Smallest value >= target: 1 found, 0 none left, -1 corrupt. Targets
- * must not decrease between calls. */
-static int cursor_geq(cursor *c, uint32_t target, uint32_t *value)
-{
-    if (!c->loaded || c->buf[c->count - 1] < target) {
-        uint64_t b = nq_plist_seek_block(&c->pl, c->loaded ? c->block + 1 : 0, target);
-        if (b >= c->n_blocks)
-            return 0;
-        c->count = nq_plist_decode_block(&c->pl, b, c->buf, c->simd);
-        if (c->count <= 0 || c->buf[c->count - 1] < target)
-            return -1;
-        c->block = b;
-        c->loaded = 1;
-        c->i = 0;
-    }
-    while (c->buf[c->i] < target)
-        c->i++;
-    *value = c->buf[c->i];
-    return 1;
 }
 
 /* Index of the first a[k] >= v for k >= from (galloping). */
@@ -241,13 +211,14 @@ static nq_status filter_by_token(const nq_index *ix, const nq_expr_token *x, uin
 {
     size_t kept = 0;
     if (x->hi == x->lo + 1) {
-        cursor c = {.simd = ix->simd};
-        if (nq_postings_list(&ix->post, x->lo, x->cf, &c.pl))
+        nq_posting_list pl;
+        nq_posting_cursor c;
+        if (nq_postings_list(&ix->post, x->lo, x->cf, &pl))
             return corrupt_list(err, x->lo);
-        c.n_blocks = nq_plist_blocks(&c.pl);
+        nq_posting_cursor_init(&c, &pl, ix->simd);
         for (size_t i = 0; i < *n_cand; i++) {
             uint32_t v, want = cand[i] + off;
-            int r = cursor_geq(&c, want, &v);
+            int r = nq_posting_cursor_next_geq(&c, want, &v);
             if (r < 0)
                 return corrupt_list(err, x->lo);
             if (r == 0)

@@ -300,6 +300,9 @@ void nq_index_get_info(const nq_index *ix, nq_index_info *info)
     info->file_bytes = ix->map_len;
     info->date_min = (uint32_t)m[NQ_META_DATE_MIN];
     info->date_max = (uint32_t)m[NQ_META_DATE_MAX];
+    info->postings_codec = !ix->has_positions                     ? "none"
+                           : ix->post.codec == NQ_PDIR_PFOR ? "pfor-simd"
+                                                            : "interpolative";
     uint32_t n = ix->header->section_count;
     info->n_sections = n < 32 ? n : 32;
     for (size_t i = 0; i < info->n_sections; i++) {

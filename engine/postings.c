@@ -70,6 +70,11 @@ typedef struct chunk {
 } chunk;
 
 /* Cuts the terms into about 8 chunks per thread of similar total length. */
+static size_t list_bound(const nq_postings_input *in, uint64_t n)
+{
+    return in->codec == NQ_POSTINGS_COMPACT ? nq_ilist_bound(n) : nq_plist_bound(n);
+}
+
 static size_t plan_chunks(const nq_postings_input *in, int T, chunk *ch, size_t max_chunks)
 {
     uint64_t target = in->tokens / ((uint64_t)T * 8) + 1, acc = 0;
@@ -77,7 +82,7 @@ static size_t plan_chunks(const nq_postings_input *in, int T, chunk *ch, size_t 
     uint32_t first = 0;
     for (uint32_t t = 0; t < in->n_terms; t++) {
         acc += in->cf[t];
-        region += nq_plist_bound(in->cf[t]);
+        region += list_bound(in, in->cf[t]);
         if ((acc >= target && n + 1 < max_chunks) || t + 1 == in->n_terms) {
             ch[n++] = (chunk){first, t + 1, at, 0};
             at += region;
@@ -100,18 +105,21 @@ static nq_status encode_lists(const nq_postings_input *in, const uint64_t *start
     size_t n_chunks = plan_chunks(in, T, ch, max_chunks);
     size_t scratch_len = n_chunks ? ch[n_chunks - 1].at : 0;
     for (uint32_t t = n_chunks ? ch[n_chunks - 1].first : 0; t < in->n_terms; t++)
-        scratch_len += nq_plist_bound(in->cf[t]);
+        scratch_len += list_bound(in, in->cf[t]);
     uint8_t *scratch = malloc(scratch_len ? scratch_len : 1);
     if (!scratch) {
         free(ch);
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding postings (%zu bytes)", scratch_len);
     }
+    int bic = in->codec == NQ_POSTINGS_COMPACT;
 #pragma omp parallel for num_threads(T) schedule(dynamic, 1)
     for (size_t k = 0; k < n_chunks; k++) {
         size_t used = 0;
         for (uint32_t t = ch[k].first; t < ch[k].last; t++) {
             offsets[t] = used; /* relative to the chunk until the final pass */
-            used += nq_plist_encode(pos + start[t], in->cf[t], scratch + ch[k].at + used);
+            uint8_t *dst = scratch + ch[k].at + used;
+            used += bic ? nq_ilist_encode(pos + start[t], in->cf[t], dst)
+                        : nq_plist_encode(pos + start[t], in->cf[t], dst);
         }
         ch[k].used = used;
     }
@@ -139,18 +147,18 @@ static nq_status encode_lists(const nq_postings_input *in, const uint64_t *start
     return NQ_OK;
 }
 
-static nq_status encode_dir(const uint64_t *offsets, uint64_t n_terms, uint8_t **pdir, size_t *pdir_len,
-                            nq_error *err)
+static nq_status encode_dir(const uint64_t *offsets, uint64_t n_terms, uint32_t codec, uint8_t **pdir,
+                            size_t *pdir_len, nq_error *err)
 {
     unsigned width = nq_bits_for(offsets[n_terms]);
     size_t len = 16 + nq_bitpack_bytes(n_terms + 1, width);
     uint8_t *d = malloc(len);
     if (!d)
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding the postings directory");
-    uint32_t w32 = width, zero = 0;
+    uint32_t w32 = width;
     memcpy(d, &n_terms, 8);
     memcpy(d + 8, &w32, 4);
-    memcpy(d + 12, &zero, 4);
+    memcpy(d + 12, &codec, 4);
     nq_bitpack_write(d + 16, offsets, n_terms + 1, width);
     *pdir = d;
     *pdir_len = len;
@@ -185,7 +193,8 @@ nq_status nq_postings_build(const nq_postings_input *in, uint8_t **post, size_t 
     }
     st = encode_lists(in, start, pos, offsets, post, post_len, err);
     if (!st)
-        st = encode_dir(offsets, nt, pdir, pdir_len, err);
+        st = encode_dir(offsets, nt, in->codec == NQ_POSTINGS_COMPACT ? NQ_PDIR_INTERPOLATIVE : NQ_PDIR_PFOR, pdir,
+                        pdir_len, err);
     if (st) {
         free(*post);
         *post = NULL;
@@ -202,13 +211,15 @@ nq_status nq_postings_open(nq_postings *p, const uint8_t *post, size_t post_len,
 {
     memset(p, 0, sizeof *p);
     uint64_t terms;
-    uint32_t width, zero;
+    uint32_t width, codec;
     if (pdir_len < 16)
         return nq_fail(err, NQ_ERR_CORRUPT, "section PDIR: too short");
     memcpy(&terms, pdir, 8);
     memcpy(&width, pdir + 8, 4);
-    memcpy(&zero, pdir + 12, 4);
-    if (terms != n_terms || width > NQ_BITPACK_MAX_WIDTH || zero ||
+    memcpy(&codec, pdir + 12, 4);
+    if (codec != NQ_PDIR_PFOR && codec != NQ_PDIR_INTERPOLATIVE)
+        return nq_fail(err, NQ_ERR_VERSION, "section PDIR: postings codec %u unknown to this ngramq", codec);
+    if (terms != n_terms || width > NQ_BITPACK_MAX_WIDTH ||
         pdir_len != 16 + nq_bitpack_bytes(terms + 1, width))
         return nq_fail(err, NQ_ERR_CORRUPT, "section PDIR: header does not match %llu terms",
                        (unsigned long long)n_terms);
@@ -224,13 +235,38 @@ nq_status nq_postings_open(nq_postings *p, const uint8_t *post, size_t post_len,
     p->post = post;
     p->post_len = post_len;
     p->n_terms = n_terms;
+    p->codec = codec;
     return NQ_OK;
 }
 
-int nq_postings_list(const nq_postings *p, uint32_t term, uint64_t n, nq_plist *out)
+int nq_postings_list(const nq_postings *p, uint32_t term, uint64_t n, nq_posting_list *out)
 {
     if (term >= p->n_terms)
         return -1;
     uint64_t a = nq_packed_get(&p->dir, term), b = nq_packed_get(&p->dir, term + 1);
-    return nq_plist_open(out, p->post + a, (size_t)(b - a), n);
+    out->codec = p->codec;
+    if (p->codec == NQ_PDIR_INTERPOLATIVE)
+        return nq_ilist_open(&out->bic, p->post + a, (size_t)(b - a), n);
+    return nq_plist_open(&out->pfor, p->post + a, (size_t)(b - a), n);
+}
+
+int nq_posting_list_decode(const nq_posting_list *l, uint32_t *out, nq_simd simd)
+{
+    return l->codec == NQ_PDIR_INTERPOLATIVE ? nq_ilist_decode_all(&l->bic, out)
+                                             : nq_plist_decode_all(&l->pfor, out, simd);
+}
+
+void nq_posting_cursor_init(nq_posting_cursor *c, const nq_posting_list *l, nq_simd simd)
+{
+    c->list = *l;
+    if (l->codec == NQ_PDIR_INTERPOLATIVE)
+        nq_ilist_cursor_init(&c->bic, &c->list.bic);
+    else
+        nq_plist_cursor_init(&c->pfor, &c->list.pfor, simd);
+}
+
+int nq_posting_cursor_next_geq(nq_posting_cursor *c, uint32_t target, uint32_t *out)
+{
+    return c->list.codec == NQ_PDIR_INTERPOLATIVE ? nq_ilist_cursor_next_geq(&c->bic, target, out)
+                                                  : nq_plist_cursor_next_geq(&c->pfor, target, out);
 }

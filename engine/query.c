@@ -139,6 +139,8 @@ static int count_from_tables(const nq_index *ix, const nq_expr *e, nq_count_resu
     count_stored(ix, &ph, &t);
     if (!t.exact)
         return 0;
+    if (t.count == 0)
+        t.documents = 0;
     *r = t;
     return 1;
 }

@@ -298,6 +298,11 @@ static int cmd_build(int argc, char **argv)
             opt.positions = 0;
         } else if (!strcmp(a, "--no-text")) {
             opt.store_text = 0;
+        } else if (!strcmp(a, "--postings")) {
+            const char *codec = ++i < argc ? argv[i] : "";
+            if (strcmp(codec, "compact") && strcmp(codec, "fast"))
+                return fail("%s", "--postings takes compact or fast");
+            opt.postings_codec = strcmp(codec, "fast") ? NQ_POSTINGS_COMPACT : NQ_POSTINGS_FAST;
         } else if (!strcmp(a, "--format")) {
             if (++i >= argc || out_parse_format(argv[i], &fmt))
                 return fail("%s", "--format takes table, tsv, csv or json");
@@ -508,10 +513,10 @@ static void info_json(const nq_index_info *in)
         printf("%s\"%d\": %llu", n > 1 ? ", " : "", n, (unsigned long long)in->ngrams[n]);
     printf("}, \"max_n\": %d, \"min_count\": %u, \"sources\": %llu, \"dated_documents\": %llu, "
            "\"date_min\": %s, \"date_max\": %s, \"text_bytes\": %llu, \"index_bytes\": %llu, "
-           "\"format_version\": %u, \"sections\": [",
+           "\"format_version\": %u, \"postings\": \"%s\", \"sections\": [",
            in->max_n, in->min_count, (unsigned long long)in->sources, (unsigned long long)in->dated_documents,
            dmin, dmax, (unsigned long long)in->text_bytes, (unsigned long long)in->file_bytes,
-           in->format_version);
+           in->format_version, in->postings_codec);
     for (size_t i = 0; i < in->n_sections; i++)
         printf("%s{\"name\": \"%s\", \"bytes\": %llu, \"raw_bytes\": %llu, \"ratio_to_text\": %.4f}",
                i ? ", " : "", in->sections[i].name, (unsigned long long)in->sections[i].bytes,
@@ -546,6 +551,7 @@ static void info_rows(const nq_index_info *in, out_format fmt)
     out_row(&t), out_str(&t, 0, "date_min"), out_str(&t, 1, strip_quotes(val));
     format_date(in->date_max, val, sizeof val);
     out_row(&t), out_str(&t, 0, "date_max"), out_str(&t, 1, strip_quotes(val));
+    out_row(&t), out_str(&t, 0, "postings"), out_str(&t, 1, in->postings_codec);
     ROW("text_bytes", in->text_bytes);
     ROW("index_bytes", in->file_bytes);
     for (size_t i = 0; i < in->n_sections; i++) {
