@@ -320,8 +320,9 @@ static nq_status merge_into(nq_matches *m, const uint32_t *s, size_t n, uint16_t
 nq_status nq_expr_match(const nq_index *ix, const nq_expr *e, nq_matches *m, nq_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (!ix->has_positions)
-        return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions)");
+    nq_status need = nq_index_need(ix, NQ_PART_POSITIONS, err);
+    if (need)
+        return need;
     for (size_t p = 0; p < e->n_ph; p++) {
         if (e->ph[p].dead)
             continue;

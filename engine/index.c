@@ -68,6 +68,33 @@ static nq_status check_padding(const nq_index *ix, uint64_t from, uint64_t to, n
     return NQ_OK;
 }
 
+/* The sections every query needs are checked at open; the big ones (n-gram
+ * levels, postings, text) when a query first needs them, so that opening a
+ * large index costs a few hundred microseconds, not a pass over the file. */
+static int checked_at_open(uint32_t id)
+{
+    return id == NQ_SEC_META || id == NQ_SEC_SRCS || id == NQ_SEC_LEXS || id == NQ_SEC_LEXF;
+}
+
+static nq_status verify_entry(const nq_index *ix, const nq_section_entry *e, nq_error *err)
+{
+    if (XXH3_64bits(ix->map + e->offset, e->size) == e->checksum)
+        return NQ_OK;
+    char name[8];
+    section_name(e->id, name);
+    return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s checksum mismatch (corrupt data at offset %llu)", ix->path,
+                   name, (unsigned long long)e->offset);
+}
+
+/* Verifies every section with this id (all copies: a reader may use any). */
+static nq_status verify_id(const nq_index *ix, uint32_t id, nq_error *err)
+{
+    for (uint32_t i = 0; i < ix->header->section_count; i++)
+        if (ix->sections[i].id == id && verify_entry(ix, &ix->sections[i], err))
+            return NQ_ERR_CORRUPT;
+    return NQ_OK;
+}
+
 static nq_status check_sections(const nq_index *ix, nq_error *err)
 {
     uint64_t end = NQ_HEADER_SIZE;
@@ -86,9 +113,8 @@ static nq_status check_sections(const nq_index *ix, nq_error *err)
         end = e->offset + e->size;
         if (e->codec != NQ_CODEC_RAW && e->codec != NQ_CODEC_ZSTD)
             return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s has unknown codec %u", ix->path, name, e->codec);
-        if (XXH3_64bits(ix->map + e->offset, e->size) != e->checksum)
-            return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s checksum mismatch (corrupt data at offset %llu)",
-                           ix->path, name, (unsigned long long)e->offset);
+        if (checked_at_open(e->id) && verify_entry(ix, e, err))
+            return NQ_ERR_CORRUPT;
     }
     return check_padding(ix, end, ix->header->table_offset, err);
 }
@@ -137,6 +163,8 @@ static nq_status load_positions(nq_index *ix, nq_error *err)
         return NQ_OK;
     if (!strc || !post || !pdir)
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections STRC, POST and PDIR must come together", ix->path);
+    if (verify_id(ix, NQ_SEC_STRC, err) || verify_id(ix, NQ_SEC_POST, err) || verify_id(ix, NQ_SEC_PDIR, err))
+        return NQ_ERR_CORRUPT;
     if (nq_structure_open(&ix->strc, strc, strc_len, err))
         return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
     if (ix->strc.tokens != ix->meta[NQ_META_TOKENS] || ix->strc.docs != ix->meta[NQ_META_DOCUMENTS])
@@ -147,7 +175,6 @@ static nq_status load_positions(nq_index *ix, nq_error *err)
     ix->simd = nq_simd_best();
     if (force && *force && (nq_simd_parse(force, &ix->simd) || !nq_simd_available(ix->simd)))
         return nq_fail(err, NQ_ERR_ARG, "NQ_SIMD=%s: not a decoding path this machine runs", force);
-    ix->has_positions = 1;
     return NQ_OK;
 }
 
@@ -162,11 +189,90 @@ static nq_status load_text(nq_index *ix, nq_error *err)
         return NQ_OK;
     if (!text || !toff || !tdir)
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections TEXT, TOFF and TDIR must come together", ix->path);
+    if (verify_id(ix, NQ_SEC_TEXT, err) || verify_id(ix, NQ_SEC_TOFF, err) || verify_id(ix, NQ_SEC_TDIR, err))
+        return NQ_ERR_CORRUPT;
     if (nq_text_store_open(&ix->text, text, text_len, toff, toff_len, tdir, tdir_len, ix->meta[NQ_META_DOCUMENTS],
                            err))
         return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
-    ix->has_text = 1;
     return NQ_OK;
+}
+
+static nq_status load_ngrams(nq_index *ix, nq_error *err)
+{
+    uint64_t parents = ix->lex.n_terms;
+    for (int n = 2; n <= ix->max_n; n++) {
+        const uint8_t *p;
+        size_t len;
+        nq_status st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
+        if (!st)
+            st = verify_id(ix, NQ_SEC_NGRAM(n), err);
+        if (st)
+            return st;
+        if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
+            return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section NG%d", ix->path, n);
+        parents = ix->ngram[n].n;
+    }
+    return NQ_OK;
+}
+
+/* Sections present decide what the index can answer; their contents are
+ * checked when a query first needs them. */
+static nq_status find_parts(nq_index *ix, nq_error *err)
+{
+    size_t len;
+    ix->has_positions = nq_index_section(ix, NQ_SEC_STRC, &len) != NULL;
+    ix->has_text = nq_index_section(ix, NQ_SEC_TEXT, &len) != NULL;
+    for (int n = 2; n <= ix->max_n; n++) {
+        const uint8_t *p;
+        nq_status st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
+        if (st)
+            return st;
+    }
+    return NQ_OK;
+}
+
+static nq_status load_part(nq_index *ix, unsigned part, nq_error *err)
+{
+    switch (part) {
+    case NQ_PART_NGRAMS:
+        return load_ngrams(ix, err);
+    case NQ_PART_POSITIONS:
+        if (!ix->has_positions)
+            return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions)");
+        return load_positions(ix, err);
+    case NQ_PART_TEXT:
+        if (!ix->has_text)
+            return nq_fail(err, NQ_ERR_ARG, "this index has no stored text (built with --no-text)");
+        return load_text(ix, err);
+    default:
+        return nq_index_load_docs(ix, err);
+    }
+}
+
+nq_status nq_index_need(const nq_index *cix, unsigned parts, nq_error *err)
+{
+    /* Loading fills views once; the index stays logically constant, so
+     * const callers may trigger it (the object is never defined const). */
+    nq_index *ix = (nq_index *)cix;
+    nq_status st = NQ_OK;
+    pthread_mutex_lock(&ix->parts_lock);
+    for (unsigned bit = 1; bit <= NQ_PART_TEXT && !st; bit <<= 1)
+        if ((parts & bit) && !(ix->loaded & bit) && (st = load_part(ix, bit, err)) == NQ_OK)
+            ix->loaded |= bit;
+    pthread_mutex_unlock(&ix->parts_lock);
+    if (!st && (parts & NQ_PART_DOCS))
+        st = nq_index_load_docs(ix, err);
+    return st;
+}
+
+nq_status nq_index_verify(nq_index *ix, nq_error *err)
+{
+    unsigned parts = NQ_PART_NGRAMS | NQ_PART_DOCS | (ix->has_positions ? NQ_PART_POSITIONS : 0) |
+                     (ix->has_text ? NQ_PART_TEXT : 0);
+    nq_status st = nq_index_need(ix, parts, err);
+    for (uint32_t i = 0; !st && i < ix->header->section_count; i++)
+        st = verify_entry(ix, &ix->sections[i], err); /* sections no reader of this version uses, too */
+    return st;
 }
 
 static nq_status load_views(nq_index *ix, nq_error *err)
@@ -198,23 +304,7 @@ static nq_status load_views(nq_index *ix, nq_error *err)
     if (st)
         return nq_wrap(err, st, "%s: section SRCS", ix->path);
     ix->srcs = srcs;
-    st = load_positions(ix, err);
-    if (!st)
-        st = load_text(ix, err);
-    if (st)
-        return st;
-    uint64_t parents = ix->lex.n_terms;
-    for (int n = 2; n <= ix->max_n; n++) {
-        const uint8_t *p;
-        size_t len;
-        st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
-        if (st)
-            return st;
-        if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
-            return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section NG%d", ix->path, n);
-        parents = ix->ngram[n].n;
-    }
-    return NQ_OK;
+    return find_parts(ix, err);
 }
 
 static nq_status map_file(nq_index *ix, nq_error *err)
@@ -232,7 +322,9 @@ static nq_status map_file(nq_index *ix, nq_error *err)
         close(fd);
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: empty file, not an ngramq index", ix->path);
     }
-    void *m = mmap(NULL, ix->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* No MAP_POPULATE: a query touches a small part of a large index, and
+     * faulting in the whole file would cost more than the query. */
+    void *m = mmap(NULL, ix->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
         return nq_fail(err, NQ_ERR_IO, "%s: mmap failed: %s", ix->path, strerror(errno));
@@ -250,6 +342,7 @@ nq_status nq_index_open(const char *path, nq_index **out, nq_error *err)
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
     }
     pthread_mutex_init(&ix->docs_lock, NULL);
+    pthread_mutex_init(&ix->parts_lock, NULL);
     nq_status st = map_file(ix, err);
     if (!st)
         st = check_header(ix, err);
@@ -274,6 +367,7 @@ void nq_index_close(nq_index *ix)
     if (ix->map)
         munmap((void *)ix->map, ix->map_len);
     pthread_mutex_destroy(&ix->docs_lock);
+    pthread_mutex_destroy(&ix->parts_lock);
     free(ix->docs);
     free(ix->path);
     free(ix);
@@ -322,6 +416,8 @@ nq_status nq_index_load_docs(nq_index *ix, nq_error *err)
         const nq_section_entry *e = nq_index_section_entry(ix, NQ_SEC_DOCS);
         if (!e)
             st = nq_fail(err, NQ_ERR_CORRUPT, "%s: section DOCS is missing", ix->path);
+        else if (verify_entry(ix, e, err))
+            st = NQ_ERR_CORRUPT;
         else
             st = nq_docs_decode(ix->map + e->offset, e->size, e->codec, e->raw_size,
                                 ix->meta[NQ_META_DOCUMENTS], &ix->docs, &ix->docs_len, err);

@@ -28,6 +28,8 @@ struct nq_index {
     pthread_mutex_t docs_lock;               /* guards the lazy decoding of DOCS */
     uint8_t *docs;                           /* decoded DOCS, NULL until first use */
     size_t docs_len;
+    pthread_mutex_t parts_lock;              /* guards loaded */
+    unsigned loaded;                         /* NQ_PART_* checked and opened */
     int has_positions;                       /* STRC, POST and PDIR present */
     nq_structure strc;
     nq_postings post;
@@ -40,6 +42,14 @@ struct nq_index {
 const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len);
 /* The table entry of a section by id, or NULL when absent. */
 const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id);
+
+/* Parts of an index checked (checksums, structure) and opened on first use. */
+enum { NQ_PART_NGRAMS = 1u, NQ_PART_POSITIONS = 2u, NQ_PART_TEXT = 4u, NQ_PART_DOCS = 8u };
+
+/* Makes the parts ready (thread-safe; once each). NQ_ERR_CORRUPT when a
+ * section fails its checksum or structure checks, NQ_ERR_ARG when the index
+ * was built without it. */
+nq_status nq_index_need(const nq_index *ix, unsigned parts, nq_error *err);
 
 /* Decodes the documents table if no call has yet (thread-safe). */
 nq_status nq_index_load_docs(nq_index *ix, nq_error *err);

@@ -303,6 +303,9 @@ nq_status nq_kwic(nq_index *ix, const char *text, size_t len, const nq_filter *f
     if (!ix->has_positions || !ix->has_text)
         return nq_fail(err, NQ_ERR_ARG, "this index was built without %s: no concordance",
                        ix->has_positions ? "stored text (--no-text)" : "positions (--no-positions)");
+    nq_status need = nq_index_need(ix, NQ_PART_POSITIONS | NQ_PART_TEXT | NQ_PART_DOCS, err);
+    if (need)
+        return need;
     nq_subcorpus sc;
     nq_matches m = {0};
     pick *p = NULL;

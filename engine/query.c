@@ -157,7 +157,11 @@ nq_status nq_count(nq_index *ix, const char *text, size_t len, const nq_filter *
     for (size_t p = 0; p < e.n_ph; p++)
         r->n_tokens = e.ph[p].n > r->n_tokens ? e.ph[p].n : r->n_tokens;
     int filtered = nq_filter_active(filter);
-    if (!ix->has_positions) {
+    if (!filtered && e.n_ph == 1 && e.ph[0].n > 1)
+        st = nq_index_need(ix, NQ_PART_NGRAMS, err); /* a phrase the tables may hold */
+    if (st) {
+        /* reported below */
+    } else if (!ix->has_positions) {
         st = filtered ? nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with "
                                                  "--no-positions): it cannot filter by date or source")
                       : count_without_positions(ix, &e, r, err);
@@ -304,6 +308,9 @@ static char *spell(const nq_index *ix, int n, uint64_t i)
 nq_status nq_top(const nq_index *ix, int n, size_t k, const char *prefix, nq_top_result *res, nq_error *err)
 {
     memset(res, 0, sizeof *res);
+    nq_status need = nq_index_need(ix, NQ_PART_NGRAMS, err);
+    if (need)
+        return need;
     if (n < 1 || n > ix->max_n)
         return nq_fail(err, NQ_ERR_ARG, "this index stores n-grams of order 1 to %d, not %d", ix->max_n, n);
     uint64_t lo = 0, hi = level_size(ix, n);

@@ -207,10 +207,17 @@ static nq_status open_bytes(const uint8_t *b, size_t len, const char *name, nq_e
     memset(err, 0, sizeof *err);
     nq_status st = nq_index_open(path, &ix, err);
     if (st == NQ_OK) {
+        /* the large sections are checked on first use: check them all now */
         assert_non_null(ix);
-        if (digest)
+        st = nq_index_verify(ix, err);
+        if (st == NQ_OK && digest)
             answers(ix, digest, digest_cap);
         nq_index_close(ix);
+        if (st != NQ_OK) {
+            if (!strstr(err->message, path))
+                fail_msg("the message does not name the file %s: \"%s\"", path, err->message);
+            return st;
+        }
     } else {
         assert_null(ix);
         assert_int_equal(err->code, st);

@@ -53,7 +53,11 @@ static const char *usage_build =
     "  -q, --quiet            no progress line and no summary\n"
     "  --format json          also print the build's figures as JSON on stdout\n";
 
-static const char *usage_info = "usage: ngramq info INDEX [--format table|tsv|csv|json]\n";
+static const char *usage_info =
+    "usage: ngramq info INDEX [--format table|tsv|csv|json]\n"
+    "\n"
+    "Corpus figures and each section's size and ratio to the text. info checks\n"
+    "every section's checksum (queries check a section when they first read it).\n";
 #define FILTER_HELP \
     "  --from DATE, --to DATE  only documents dated in [from, to] (YYYY, YYYY-MM or YYYY-MM-DD)\n" \
     "  --source NAME           only documents of this source (repeatable)\n"
@@ -574,6 +578,12 @@ static int cmd_info(int argc, char **argv)
     nq_index *ix = open_index(q.index);
     if (!ix)
         return 1;
+    nq_error err = {0};
+    if (nq_index_verify(ix, &err) != NQ_OK) { /* info vouches for every byte */
+        nq_index_close(ix);
+        fail("%s", err.message);
+        return 1;
+    }
     nq_index_info in;
     nq_index_get_info(ix, &in);
     if (q.fmt == OUT_JSON)

@@ -180,9 +180,16 @@ nq_status nq_tokenize_corpus(const char *const *inputs, size_t n_inputs, const n
 
 typedef struct nq_index nq_index;
 
-/* Opens an index with mmap and verifies its header and every section's
- * checksum. A truncated or corrupted file yields NQ_ERR_CORRUPT. */
+/* Opens an index with mmap. Checks the header, the section table, the file's
+ * size and layout and the checksums of the small sections every query
+ * reads; the larger sections (n-gram levels, postings, stored text, the
+ * documents table) are checked, by checksum and structure, when a query
+ * first needs them, and a query on a damaged one fails with NQ_ERR_CORRUPT.
+ * A truncated or corrupted file yields NQ_ERR_CORRUPT. */
 nq_status nq_index_open(const char *path, nq_index **out, nq_error *err);
+
+/* Checks every section now (what a query would check on first use). */
+nq_status nq_index_verify(nq_index *index, nq_error *err);
 void nq_index_close(nq_index *index);
 
 typedef struct nq_section_info {
