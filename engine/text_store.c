@@ -105,14 +105,43 @@ static int is_elision(const uint8_t *s, size_t n)
     return 0;
 }
 
+/* ASCII letters and digits: the byte loops below run over them without
+ * decoding characters (most of press text), and fall back to char_at at
+ * the first other byte. */
+static const uint8_t ascii_word[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1};
+
 /* Where the first word character at or after prev_end begins (the scan
  * gives up NQ_TEXT_SCAN bytes on, predicting where it stopped). */
 static size_t predict_start(const uint8_t *t, size_t len, size_t prev_end)
 {
     size_t lim = len - prev_end > NQ_TEXT_SCAN ? prev_end + NQ_TEXT_SCAN : len, p = prev_end, n;
-    while (p < lim && !is_word(char_at(t, len, p, &n)))
+    for (;;) {
+        while (p < lim && t[p] < 0x80 && !ascii_word[t[p]])
+            p++;
+        if (p >= lim || t[p] < 0x80 || is_word(char_at(t, len, p, &n)))
+            return p;
         p += n;
-    return p;
+    }
+}
+
+/* The end of the run of word characters from p (within lim). */
+static size_t word_run(const uint8_t *t, size_t len, size_t p, size_t lim)
+{
+    size_t n;
+    for (;;) {
+        while (p < lim && t[p] < 0x80 && ascii_word[t[p]])
+            p++;
+        if (p >= lim || t[p] < 0x80 || !is_word(char_at(t, len, p, &n)))
+            return p;
+        p += n;
+    }
 }
 
 static int word_at(const uint8_t *t, size_t len, size_t p)
@@ -133,8 +162,7 @@ static size_t predict_end(const uint8_t *t, size_t len, size_t start)
     size_t lim = len - start > NQ_TEXT_SCAN ? start + NQ_TEXT_SCAN : len, p = start, n;
     int first_apostrophe = 1;
     for (;;) {
-        while (p < lim && is_word(char_at(t, len, p, &n)))
-            p += n;
+        p = word_run(t, len, p, lim);
         if (p >= lim || p == start)
             return p;
         uint32_t c = char_at(t, len, p, &n);
