@@ -133,7 +133,7 @@ int main(int argc, char **argv)
         time_counts(ix, phrases, N_OF(phrases), NULL, &t_phrase);
         double t0 = now_us();
         nq_top_result top;
-        nq_top(ix, 2, 20, NULL, &top, &err);
+        nq_top(ix, 2, 20, NULL, NULL, &top, &err);
         tick(&t_top, now_us() - t0);
         nq_top_result_free(&top);
         if (!positions || k % 4)

@@ -6,6 +6,7 @@
 #include "expr.h"
 #include "index.h"
 #include "subcorpus.h"
+#include "top_subcorpus.h"
 #include "tokenize.h"
 
 /* A phrase resolved to term ids; missing = a token absent from the lexicon. */
@@ -305,9 +306,50 @@ static char *spell(const nq_index *ix, int n, uint64_t i)
     return s;
 }
 
-nq_status nq_top(const nq_index *ix, int n, size_t k, const char *prefix, nq_top_result *res, nq_error *err)
+/* A filtered top-k: the prefix as id ranges, then a recount of the sub-corpus. */
+static nq_status top_filtered(nq_index *ix, int n, size_t k, const char *prefix, const nq_filter *filter,
+                              nq_top_result *res, nq_error *err)
+{
+    if (n < 1 || n > NQ_MAX_ORDER)
+        return nq_fail(err, NQ_ERR_ARG, "n-grams of order 1 to %d, not %d", NQ_MAX_ORDER, n);
+    if (!ix->has_positions)
+        return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions): "
+                                        "it cannot count a sub-corpus");
+    nq_top_prefix pf = {0};
+    if (prefix && *prefix) {
+        phrase ph;
+        nq_status st = resolve(ix, prefix, strlen(prefix), 1, &ph, err);
+        if (st)
+            return st;
+        if (ph.n > (size_t)n) {
+            free(ph.ids);
+            return nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph.n, n);
+        }
+        pf.n = ph.n;
+        for (size_t i = 0; i < ph.n; i++) {
+            int star = ph.last_is_prefix && i + 1 == ph.n;
+            pf.lo[i] = star ? ph.prefix_lo : ph.ids[i];
+            pf.hi[i] = star ? ph.prefix_hi : ph.ids[i] + 1;
+        }
+        int missing = ph.missing;
+        free(ph.ids);
+        if (missing)
+            return NQ_OK;
+    }
+    nq_subcorpus sc;
+    nq_status st = nq_subcorpus_init(ix, filter, &sc, err);
+    if (!st)
+        st = nq_top_subcorpus(ix, &sc, n, k, &pf, res, err);
+    nq_subcorpus_free(&sc);
+    return st;
+}
+
+nq_status nq_top(nq_index *ix, int n, size_t k, const char *prefix, const nq_filter *filter, nq_top_result *res,
+                 nq_error *err)
 {
     memset(res, 0, sizeof *res);
+    if (nq_filter_active(filter))
+        return top_filtered(ix, n, k, prefix, filter, res, err);
     nq_status need = nq_index_need(ix, NQ_PART_NGRAMS, err);
     if (need)
         return need;

@@ -248,7 +248,7 @@ static void check_counts(nq_index *ix, const brute *b, size_t stride, int real_c
     assert_true(r.exact && r.count == 0 && r.documents == 0);
 }
 
-static void check_top(const nq_index *ix, const brute *b, int n, const char *prefix, size_t k)
+static void check_top(nq_index *ix, const brute *b, int n, const char *prefix, size_t k)
 {
     entry **list = malloc((b->used + 1) * sizeof *list);
     assert_non_null(list);
@@ -267,7 +267,7 @@ static void check_top(const nq_index *ix, const brute *b, int n, const char *pre
     qsort(list, m, sizeof *list, by_count_then_bytes);
     nq_top_result res;
     nq_error err;
-    assert_int_equal(nq_top(ix, n, k, prefix, &res, &err), NQ_OK);
+    assert_int_equal(nq_top(ix, n, k, prefix, NULL, &res, &err), NQ_OK);
     if (res.n_rows != (m < k ? m : k))
         fail_msg("top -n %d --prefix \"%s\": engine %zu rows, brute force %zu (first \"%s\")", n, prefix ? prefix : "",
                  res.n_rows, m < k ? m : k, m ? list[0]->key : "");
@@ -341,7 +341,7 @@ static void compare_files(const char *a, const char *b)
 
 /* top --prefix with prefixes cut from the corpus's own n-grams: whole
  * leading tokens, and a last token cut short with '*'. */
-static void check_random_prefixes(const nq_index *ix, const brute *b)
+static void check_random_prefixes(nq_index *ix, const brute *b)
 {
     nq_tokenizer *tk = nq_tokenizer_new();
     assert_non_null(tk);

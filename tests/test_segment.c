@@ -121,7 +121,7 @@ static void answers(nq_index *ix, char *out, size_t cap)
     for (int n = 1; n <= info.max_n; n++) {
         nq_top_result top;
         nq_error err;
-        assert_int_equal(nq_top(ix, n, 3, NULL, &top, &err), NQ_OK);
+        assert_int_equal(nq_top(ix, n, 3, NULL, NULL, &top, &err), NQ_OK);
         for (size_t i = 0; i < top.n_rows; i++)
             used += (size_t)snprintf(out + used, cap - used, "[%s %llu %llu]", top.rows[i].ngram,
                                      (unsigned long long)top.rows[i].count,
@@ -340,7 +340,7 @@ static void test_build_and_query(void **state)
     assert_int_equal(nq_count(ix, " .,; ", 5, NULL, &r, &err), NQ_ERR_ARG);
 
     nq_top_result top;
-    assert_int_equal(nq_top(ix, 2, 5, NULL, &top, &err), NQ_OK);
+    assert_int_equal(nq_top(ix, 2, 5, NULL, NULL, &top, &err), NQ_OK);
     assert_int_equal(top.n_rows, 5);
     for (size_t i = 0; i < top.n_rows; i++) {
         if (i > 0)
@@ -352,12 +352,12 @@ static void test_build_and_query(void **state)
         assert_int_equal((uint64_t)r.documents, top.rows[i].documents);
     }
     nq_top_result_free(&top);
-    assert_int_equal(nq_top(ix, 3, 10, "conseil mun*", &top, &err), NQ_OK);
+    assert_int_equal(nq_top(ix, 3, 10, "conseil mun*", NULL, &top, &err), NQ_OK);
     assert_true(top.n_rows >= 2);
     for (size_t i = 0; i < top.n_rows; i++)
         assert_true(strncmp(top.rows[i].ngram, "conseil municipal ", 18) == 0);
     nq_top_result_free(&top);
-    assert_int_equal(nq_top(ix, 6, 10, NULL, &top, &err), NQ_ERR_ARG);
+    assert_int_equal(nq_top(ix, 6, 10, NULL, NULL, &top, &err), NQ_ERR_ARG);
 
     /* Documents and sources (DOCS, SRCS). */
     static const char *const sources[] = {"La Voix du Nord", "Le Progrès", "Ouest-France"};
@@ -967,14 +967,14 @@ static void test_empty_corpus(void **state)
         static const char *const prefixes[] = {NULL, "", "a*", "le", "*"};
         for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
             nq_top_result top;
-            st = nq_top(ix, n, 10, prefixes[p], &top, &err);
+            st = nq_top(ix, n, 10, prefixes[p], NULL, &top, &err);
             assert_int_equal(st, NQ_OK);
             assert_int_equal(top.n_rows, 0);
             nq_top_result_free(&top);
         }
     }
     nq_top_result top;
-    assert_int_equal(nq_top(ix, 6, 10, NULL, &top, &err), NQ_ERR_ARG);
+    assert_int_equal(nq_top(ix, 6, 10, NULL, NULL, &top, &err), NQ_ERR_ARG);
     assert_int_equal(nq_index_source_count(ix), 0);
     nq_doc_info d;
     assert_int_equal(nq_index_doc(ix, 0, &d, &err), NQ_ERR_ARG);

@@ -83,11 +83,12 @@ static const char *usage_docs =
     "\n"
     "The documents that contain EXPR, most occurrences first.\n" EXPR_HELP FILTER_HELP;
 static const char *usage_top =
-    "usage: ngramq top INDEX -n N [-k K] [--prefix WORDS] [--format table|tsv|csv|json]\n"
+    "usage: ngramq top INDEX -n N [-k K] [--prefix WORDS] [filters] [--format table|tsv|csv|json]\n"
     "\n"
-    "The K (default 20) most frequent stored n-grams of length N, ties in byte\n"
-    "order. --prefix keeps those that begin with WORDS; a last word ending in\n"
-    "'*' matches by prefix (--prefix 'souv*').\n";
+    "The K (default 20) most frequent n-grams of length N, ties in byte order.\n"
+    "--prefix keeps those that begin with WORDS; a last word ending in '*'\n"
+    "matches by prefix (--prefix 'souv*'). With a filter the sub-corpus is\n"
+    "recounted from the postings (slower; any N up to 8).\n" FILTER_HELP;
 static const char *usage_tokenize =
     "usage: ngramq tokenize INPUT... [--field NAME=KEY] [--input-format F] [--format json|tsv|csv|table]\n"
     "\n"
@@ -881,7 +882,7 @@ static int cmd_top(int argc, char **argv)
         return 1;
     nq_top_result res;
     nq_error err = {0};
-    if (nq_top(ix, (int)(q.n > INT_MAX ? INT_MAX : q.n), (size_t)q.k, q.prefix, &res, &err) != NQ_OK) {
+    if (nq_top(ix, (int)(q.n > INT_MAX ? INT_MAX : q.n), (size_t)q.k, q.prefix, &q.filter, &res, &err) != NQ_OK) {
         nq_index_close(ix);
         return fail("%s", err.message);
     }

@@ -355,11 +355,13 @@ typedef struct nq_top_result {
     size_t n_rows;
 } nq_top_result;
 
-/* The k most frequent stored n-grams of order n, ties broken by the
- * n-gram's bytes ascending. prefix (may be NULL) restricts to n-grams that
- * begin with its tokens; a last token ending in '*' matches by string
- * prefix. */
-nq_status nq_top(const nq_index *index, int n, size_t k, const char *prefix,
+/* The k most frequent n-grams of order n, ties broken by the n-gram's bytes
+ * ascending. prefix (may be NULL) restricts to n-grams that begin with its
+ * tokens; a last token ending in '*' matches by string prefix. Without a
+ * filter the answer comes from the stored n-grams (n <= max_n); with one,
+ * the sub-corpus is recounted from the positional postings (any n up to
+ * NQ_MAX_ORDER; time and memory grow with the sub-corpus). */
+nq_status nq_top(nq_index *index, int n, size_t k, const char *prefix, const nq_filter *filter,
                  nq_top_result *result, nq_error *err);
 void nq_top_result_free(nq_top_result *result);
 

@@ -106,6 +106,26 @@ check "docs: most occurrences first" test "$(json_get "$tmp/d1.json" "[r['count'
 check "--no-positions still counts stored n-grams" test "$("$bin" count "$tmp/np.nq" "open source" --format tsv | tail -1 | cut -f2)" -eq "$total"
 "$bin" kwic "$tmp/np.nq" "open source" >/dev/null 2>"$tmp/err"; check "kwic without positions says why" grep -q "no-positions" "$tmp/err"
 
+# A filter is the sub-corpus: the same answers as an index of those documents.
+python3 -c "
+import json, sys
+out = open(sys.argv[2], 'w')
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if (d.get('date') or '')[:4] == '2024' and d.get('source') != 'Le Fil des octets':
+        out.write(line)" "$src/data/demo/articles.jsonl" "$tmp/sub.jsonl"
+"$bin" build "$tmp/sub.jsonl" -o "$tmp/sub.nq" --quiet --min-count 1
+for n in 1 2 3; do
+    "$bin" top "$tmp/sub.nq" -n $n -k 40 --format tsv >"$tmp/top_sub.tsv"
+    "$bin" top "$idx" -n $n -k 40 --from 2024 --to 2024 --source "La Lettre du silicium" --source "Chroniques du calcul" \
+        --source "L'Hebdo des algorithmes" --source "Le Guetteur numérique" --source "Courrier des données" --format tsv >"$tmp/top_f.tsv"
+    check "filtered top -n $n equals the top of the filtered corpus" cmp -s "$tmp/top_sub.tsv" "$tmp/top_f.tsv"
+done
+"$bin" count "$tmp/sub.nq" "open source" "IA | intelligence artificielle" "souverain*" --format tsv | cut -f2,3 >"$tmp/c_sub.tsv"
+"$bin" count "$idx" "open source" "IA | intelligence artificielle" "souverain*" --from 2024 --to 2024-12-31 --source "La Lettre du silicium" --source "Chroniques du calcul" \
+    --source "L'Hebdo des algorithmes" --source "Le Guetteur numérique" --source "Courrier des données" --format tsv | cut -f2,3 >"$tmp/c_f.tsv"
+check "filtered counts equal the counts of the filtered corpus" cmp -s "$tmp/c_sub.tsv" "$tmp/c_f.tsv"
+
 # --- bad input: reported with file:line, counted, build goes on -------------
 bad_in=$tmp/bad.jsonl
 {
