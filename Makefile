@@ -23,6 +23,9 @@ demo: build
 	$(NGRAMQ) count $(DEMO_INDEX) "souveraineté" "open source" "l’IA" "Mistral AI" "intelligence artificielle" --format table
 	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 10 --format table
 	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 8 --prefix "souv*" --format table
+	$(NGRAMQ) count $(DEMO_INDEX) "souverain*" "open source | logiciel libre" --by year --relative --format table
+	$(NGRAMQ) kwic $(DEMO_INDEX) "souveraineté numérique | souveraineté technologique" --width 50 --limit 8
+	$(NGRAMQ) docs $(DEMO_INDEX) "Mistral AI" -k 5 --format table
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
