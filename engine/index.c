@@ -394,9 +394,16 @@ void nq_index_get_info(const nq_index *ix, nq_index_info *info)
     info->file_bytes = ix->map_len;
     info->date_min = (uint32_t)m[NQ_META_DATE_MIN];
     info->date_max = (uint32_t)m[NQ_META_DATE_MAX];
-    info->postings_codec = !ix->has_positions                     ? "none"
-                           : ix->post.codec == NQ_PDIR_PFOR ? "pfor-simd"
-                                                            : "interpolative";
+    /* read from PDIR itself: the postings may not be loaded yet */
+    size_t pdir_len;
+    const uint8_t *pdir = nq_index_section(ix, NQ_SEC_PDIR, &pdir_len);
+    uint32_t codec = 0;
+    if (pdir && pdir_len >= 16)
+        memcpy(&codec, pdir + 12, 4);
+    info->postings_codec = !ix->has_positions          ? "none"
+                           : codec == NQ_PDIR_PFOR          ? "pfor-simd"
+                           : codec == NQ_PDIR_INTERPOLATIVE ? "interpolative"
+                                                            : "unknown";
     uint32_t n = ix->header->section_count;
     info->n_sections = n < 32 ? n : 32;
     for (size_t i = 0; i < info->n_sections; i++) {

@@ -16,8 +16,10 @@ const char *tu_corpus_dir(void)
 
 void tu_tmp_path(char *buf, size_t cap, const char *name)
 {
-    const char *dir = getenv("NQ_TMPDIR");
-    snprintf(buf, cap, "%s/%s-%ld", dir ? dir : "/tmp", name, (long)getpid());
+    /* the pid goes before the extension: readers choose the format by it */
+    const char *dir = getenv("NQ_TMPDIR"), *dot = strrchr(name, '.');
+    int base = dot ? (int)(dot - name) : (int)strlen(name);
+    snprintf(buf, cap, "%s/%.*s-%ld%s", dir ? dir : "/tmp", base, name, (long)getpid(), dot ? dot : "");
 }
 
 void tu_write_file(const char *path, const void *data, size_t len)
