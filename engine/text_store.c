@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "ascii.h"
 #include "error.h"
 #include "varint.h"
 #include "vec.h"
@@ -123,6 +124,16 @@ static size_t predict_start(const uint8_t *t, size_t len, size_t prev_end)
 {
     size_t lim = len - prev_end > NQ_TEXT_SCAN ? prev_end + NQ_TEXT_SCAN : len, p = prev_end, n;
     for (;;) {
+        while (p + 8 <= lim) { /* eight bytes a step over ASCII separators */
+            uint64_t w;
+            memcpy(&w, t + p, 8);
+            uint64_t sep = ~nq_ascii_alnum_bytes(w) & ~w & NQ_HIGH_BITS;
+            if (sep != NQ_HIGH_BITS) {
+                p += (unsigned)__builtin_ctzll(~sep & NQ_HIGH_BITS) / 8;
+                break;
+            }
+            p += 8;
+        }
         while (p < lim && t[p] < 0x80 && !ascii_word[t[p]])
             p++;
         if (p >= lim || t[p] < 0x80 || is_word(char_at(t, len, p, &n)))
@@ -136,6 +147,16 @@ static size_t word_run(const uint8_t *t, size_t len, size_t p, size_t lim)
 {
     size_t n;
     for (;;) {
+        while (p + 8 <= lim) { /* eight bytes a step over ASCII letters and digits */
+            uint64_t w;
+            memcpy(&w, t + p, 8);
+            uint64_t ok = nq_ascii_alnum_bytes(w);
+            if (ok != NQ_HIGH_BITS) {
+                p += (unsigned)__builtin_ctzll(~ok & NQ_HIGH_BITS) / 8;
+                break;
+            }
+            p += 8;
+        }
         while (p < lim && t[p] < 0x80 && ascii_word[t[p]])
             p++;
         if (p >= lim || t[p] < 0x80 || !is_word(char_at(t, len, p, &n)))

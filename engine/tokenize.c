@@ -15,6 +15,8 @@
  */
 #include "tokenize.h"
 
+#include "ascii.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,20 +374,6 @@ static bool connector_joins(scan *sc, size_t i, unsigned kind, unsigned len, boo
 /* Scans the raw token (section 4) that begins at i with a word character,
  * writing its normal form at *o (advanced). Returns its end; *first_apos
  * gets the position of its first apostrophe, or the end when it has none. */
-/* High bit of each byte of w set when that byte is an ASCII letter or
- * digit: eight range tests at once (no byte can carry into the next, as
- * every byte tested is below 0x80). */
-static inline uint64_t ascii_alnum_bytes(uint64_t w)
-{
-    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
-    uint64_t ascii = ~w & high;
-    uint64_t low7 = w & ~high;
-    uint64_t folded = low7 | 0x20 * ones;
-    uint64_t letter = (folded + (0x80 - 0x61) * ones) & ~(folded + (0x80 - 0x7B) * ones);
-    uint64_t digit = (low7 + (0x80 - 0x30) * ones) & ~(low7 + (0x80 - 0x3A) * ones);
-    return (letter | digit) & ascii & high;
-}
-
 /* Copies the run of ASCII letters and digits at s[i], lowercased, to *w,
  * eight bytes at a time; returns the new i. */
 static inline size_t copy_ascii_run(const uint8_t *s, size_t i, size_t n, uint8_t **w)
@@ -394,7 +382,7 @@ static inline size_t copy_ascii_run(const uint8_t *s, size_t i, size_t n, uint8_
     while (i + 8 <= n) {
         uint64_t b;
         memcpy(&b, s + i, 8);
-        uint64_t ok = ascii_alnum_bytes(b);
+        uint64_t ok = nq_ascii_alnum_bytes(b);
         uint64_t lower = b | 0x2020202020202020ull; /* digits already have 0x20 */
         memcpy(*w, &lower, 8);
         if (ok == high) {
