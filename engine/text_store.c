@@ -393,9 +393,9 @@ nq_status nq_text_add(nq_text_builder *b, const char *text, size_t len, const ui
 static size_t set_params(ZSTD_CCtx *z)
 {
     static const int p[][2] = {{ZSTD_c_compressionLevel, 3}, {ZSTD_c_strategy, ZSTD_dfast},
-                               {ZSTD_c_windowLog, 21},       {ZSTD_c_hashLog, 20},
-                               {ZSTD_c_chainLog, 20},        {ZSTD_c_searchLog, 1},
-                               {ZSTD_c_minMatch, 5},         {ZSTD_c_checksumFlag, 1},
+                               {ZSTD_c_windowLog, 21},       {ZSTD_c_hashLog, 19},
+                               {ZSTD_c_chainLog, 19},        {ZSTD_c_searchLog, 1},
+                               {ZSTD_c_minMatch, 6},         {ZSTD_c_checksumFlag, 1},
                                {ZSTD_c_contentSizeFlag, 1}};
     size_t r = ZSTD_CCtx_reset(z, ZSTD_reset_session_and_parameters);
     for (size_t i = 0; i < sizeof p / sizeof *p && !ZSTD_isError(r); i++)

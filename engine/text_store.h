@@ -40,8 +40,8 @@
  *
  * Each frame is a single zstd frame that records its content size (equal to
  * the directory's raw size) and carries zstd's content checksum. Writers use
- * level 3 with strategy dfast, windowLog 21, hashLog 20, chainLog 20,
- * searchLog 1, minMatch 5; readers do not depend on that.
+ * level 3 with strategy dfast, windowLog 21, hashLog 19, chainLog 19,
+ * searchLog 1, minMatch 6 (on OrangeSum: 25.40 MB against 25.66 MB for zstd -3 of the whole text, 17% faster than 20/20/5 with two threads compressing at once); readers do not depend on that.
  *
  * A decompressed text block (text_raw bytes) of k documents:
  *
