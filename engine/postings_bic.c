@@ -57,31 +57,39 @@ static inline unsigned log2_floor(uint32_t r)
 typedef struct bit_writer {
     uint8_t *p;
     uint64_t acc;  /* pending bits, MSB-first from bit 63 */
-    unsigned cnt;  /* pending bits (< 8 between calls) */
+    unsigned cnt;  /* pending bits (< 32 between calls) */
 } bit_writer;
 
-/* Appends the k <= 32 low bits of x, most significant first. */
+/* Appends the k <= 32 low bits of x, most significant first; whole bytes
+ * leave four at a time, reversed in one word operation. */
 static inline void bw_put(bit_writer *w, uint32_t x, unsigned k)
 {
     if (k == 0)
         return;
-    /* cnt < 8 and k <= 32: the bits land inside the 64-bit accumulator. */
+    /* cnt < 32 and k <= 32: the bits land inside the 64-bit accumulator. */
     w->acc |= (uint64_t)x << (64 - w->cnt - k);
     w->cnt += k;
-    while (w->cnt >= 8) {
-        *w->p++ = rev8((uint8_t)(w->acc >> 56));
-        w->acc <<= 8;
-        w->cnt -= 8;
+    if (w->cnt >= 32) {
+        uint32_t out = (uint32_t)rev_bits_in_bytes(__builtin_bswap32((uint32_t)(w->acc >> 32)));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        out = __builtin_bswap32(out);
+#endif
+        memcpy(w->p, &out, 4);
+        w->p += 4;
+        w->acc <<= 32;
+        w->cnt -= 32;
     }
 }
 
-/* Pads with zero bits to a whole byte. */
+/* Writes the pending bits, padded with zero bits to a whole byte. */
 static inline void bw_flush(bit_writer *w)
 {
-    if (w->cnt)
+    while (w->cnt > 0) {
         *w->p++ = rev8((uint8_t)(w->acc >> 56));
+        w->acc <<= 8;
+        w->cnt = w->cnt > 8 ? w->cnt - 8 : 0;
+    }
     w->acc = 0;
-    w->cnt = 0;
 }
 
 /* Truncated binary code of x in [0, r), r >= 2. */
