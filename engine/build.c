@@ -91,16 +91,16 @@ static nq_status sort_lexicon(nq_corpus *c, int threads, lexicon_order *o, nq_er
     return NQ_OK;
 }
 
-/* Sections built before writing starts, in the order they are written. */
-enum { PART_STRC, PART_PDIR, PART_POST, PART_TDIR, PART_TOFF, PART_TEXT, N_PARTS };
+/* Sections written before the n-grams are counted, in file order. */
+enum { PART_TDIR, PART_TOFF, PART_TEXT, PART_STRC, PART_PDIR, PART_POST, N_PARTS };
 
 typedef struct built_part {
     uint8_t *data;
     size_t len;
 } built_part;
 
-static const uint32_t part_ids[N_PARTS] = {NQ_SEC_STRC, NQ_SEC_PDIR, NQ_SEC_POST,
-                                           NQ_SEC_TDIR, NQ_SEC_TOFF, NQ_SEC_TEXT};
+static const uint32_t part_ids[N_PARTS] = {NQ_SEC_TDIR, NQ_SEC_TOFF, NQ_SEC_TEXT,
+                                           NQ_SEC_STRC, NQ_SEC_PDIR, NQ_SEC_POST};
 
 typedef struct segment_parts {
     nq_corpus *corpus;
@@ -203,11 +203,6 @@ static nq_status write_sections(nq_segment_writer *w, segment_parts *p, int thre
         }
         st = add_owned(w, jobs[k].id, jobs[k].data, jobs[k].len, 0, st, err);
     }
-    for (int k = 0; k < N_PARTS; k++) {
-        if (p->parts[k].data)
-            st = add_owned(w, part_ids[k], p->parts[k].data, p->parts[k].len, 0, st, err);
-        p->parts[k].data = NULL;
-    }
     for (int n = 2; n <= p->opt->max_n; n++)
         p->stats->ngrams[n] = p->levels[n].n;
     return st;
@@ -225,6 +220,22 @@ static nq_status build_positions(nq_corpus *c, const lexicon_order *lex, const n
                             opt->postings_codec};
     return nq_postings_build(&in, &parts[PART_POST].data, &parts[PART_POST].len, &parts[PART_PDIR].data,
                              &parts[PART_PDIR].len, err);
+}
+
+/* Writes the parts built so far and lets the kernel start writing them to
+ * disk while the n-grams are counted, so that the final fsync has less to
+ * wait for; their memory is freed before counting, the build's peak. */
+static nq_status write_parts(nq_segment_writer *w, segment_parts *p, nq_error *err)
+{
+    nq_status st = NQ_OK;
+    for (int k = 0; k < N_PARTS; k++) {
+        if (p->parts[k].data)
+            st = add_owned(w, part_ids[k], p->parts[k].data, p->parts[k].len, 0, st, err);
+        p->parts[k].data = NULL;
+    }
+    if (!st)
+        nq_segw_start_writeback(w);
+    return st;
 }
 
 static void free_parts(segment_parts *p)
@@ -269,9 +280,14 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     nq_ngram_level levels[NQ_MAX_ORDER + 1];
     memset(levels, 0, sizeof levels);
     segment_parts parts = {c, &lex, levels, opt, stats, {{0}}};
+    nq_segment_writer w;
+    double t_write = 0;
     nq_status st = sort_lexicon(c, threads, &lex, err);
     double t1 = nq_now_seconds();
     stats->seconds_lexicon = t1 - t0;
+    int opened = 0;
+    if (!st && (st = nq_segw_open(&w, out_path, err)) == NQ_OK)
+        opened = 1;
     if (!st && c->text) {
         built_part *tp = parts.parts;
         st = nq_text_finish(c->text, threads, &tp[PART_TEXT].data, &tp[PART_TEXT].len, &tp[PART_TOFF].data,
@@ -279,8 +295,12 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     }
     if (!st && opt->positions)
         st = build_positions(c, &lex, opt, threads, parts.parts, err);
+    double t_parts = nq_now_seconds();
+    if (!st)
+        st = write_parts(&w, &parts, err);
+    t_write += nq_now_seconds() - t_parts;
     t1 = nq_now_seconds();
-    stats->seconds_postings = t1 - t0 - stats->seconds_lexicon;
+    stats->seconds_postings = t_parts - t0 - stats->seconds_lexicon;
     if (!st) {
         nq_count_input in = {c->stream, c->len, c->doc_start, c->n_docs, lex.cf, (uint32_t)c->terms.n,
                              opt->max_n, opt->min_count, threads};
@@ -288,17 +308,13 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     }
     double t2 = nq_now_seconds();
     stats->seconds_count = t2 - t1;
-    nq_segment_writer w;
     if (!st)
-        st = nq_segw_open(&w, out_path, err);
-    if (!st) {
         st = write_sections(&w, &parts, threads, err);
-        if (st)
-            nq_segw_abort(&w);
-        else
-            st = nq_segw_finish(&w, NQ_TOKENIZER_NAME, &stats->index_bytes, err);
-    }
-    stats->seconds_write = nq_now_seconds() - t2;
+    if (opened && st)
+        nq_segw_abort(&w);
+    else if (opened)
+        st = nq_segw_finish(&w, NQ_TOKENIZER_NAME, &stats->index_bytes, err);
+    stats->seconds_write = t_write + nq_now_seconds() - t2;
     free_parts(&parts);
     for (int n = 0; n <= NQ_MAX_ORDER; n++)
         nq_ngram_level_free(&levels[n]);

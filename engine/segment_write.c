@@ -75,6 +75,15 @@ static nq_status add_entry(nq_segment_writer *w, uint32_t id, uint32_t codec, ui
     return NQ_OK;
 }
 
+void nq_segw_start_writeback(nq_segment_writer *w)
+{
+#if defined(SYNC_FILE_RANGE_WRITE)
+    (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: fsync still decides */
+#else
+    (void)w;
+#endif
+}
+
 nq_status nq_segw_add(nq_segment_writer *w, uint32_t id, const void *data, size_t len,
                       int zstd_level, nq_error *err)
 {

@@ -29,6 +29,10 @@ nq_status nq_segw_open(nq_segment_writer *w, const char *path, nq_error *err);
 nq_status nq_segw_add(nq_segment_writer *w, uint32_t id, const void *data, size_t len,
                       int zstd_level, nq_error *err);
 
+/* Asks the kernel to start writing what was appended so far to disk (an
+ * early start for the final fsync; a no-op where unsupported). */
+void nq_segw_start_writeback(nq_segment_writer *w);
+
 /* Writes table and header, fsyncs, renames into place. Returns the final
  * file size in *bytes. The writer is released either way. */
 nq_status nq_segw_finish(nq_segment_writer *w, const char *tokenizer, uint64_t *bytes,
