@@ -201,6 +201,40 @@ static size_t predict_end(const uint8_t *t, size_t len, size_t start)
     }
 }
 
+/* The encoder's shortcuts for the common case, a short ASCII word after one
+ * ASCII separator: they decide, without the scans, that the prediction is
+ * exactly the token's span (the scans would stop at the same bytes). */
+static inline int start_is_predicted(const uint8_t *t, size_t len, size_t prev_end, size_t s)
+{
+    if (s >= len || t[s] >= 0x80 || !ascii_word[t[s]])
+        return 0;
+    return s == prev_end || (s == prev_end + 1 && t[prev_end] < 0x80 && !ascii_word[t[prev_end]]);
+}
+
+static inline int end_is_predicted(const uint8_t *t, size_t len, size_t s, size_t e)
+{
+    if (e <= s || e - s >= 32)
+        return 0;
+    for (size_t p = s;;) { /* the run of ASCII letters and digits from s must end at e */
+        if (p + 8 > len)
+            return 0;
+        uint64_t w;
+        memcpy(&w, t + p, 8);
+        uint64_t stop = ~nq_ascii_alnum_bytes(w) & NQ_HIGH_BITS;
+        unsigned run = stop ? (unsigned)__builtin_ctzll(stop) / 8 : 8;
+        if (p + run > e)
+            return 0;
+        if (run < 8) {
+            if (p + run != e)
+                return 0;
+            break;
+        }
+        p += 8;
+    }
+    uint8_t c = t[e]; /* loaded above: not a letter or digit */
+    return c < 0x80 && c != '\'' && c != '-' && c != '.' && c != ',';
+}
+
 static uint64_t zigzag(int64_t v)
 {
     return v >= 0 ? (uint64_t)v << 1 : ((uint64_t)(-(v + 1)) << 1) | 1;
@@ -226,9 +260,9 @@ nq_status nq_text_encode_spans(const char *text, size_t text_len, const nq_token
         if (s < prev_end || (i > 0 && s <= tok[i - 1].text_off) || e > text_len)
             return nq_fail(err, NQ_ERR_ARG, "token %zu: span %zu..%zu overlaps or leaves the text",
                            i, s, e);
-        size_t ps = predict_start(t, text_len, prev_end);
+        size_t ps = start_is_predicted(t, text_len, prev_end, s) ? s : predict_start(t, text_len, prev_end);
         w += nq_varint_put(out + w, zigzag((int64_t)s - (int64_t)ps));
-        size_t pe = predict_end(t, text_len, s);
+        size_t pe = end_is_predicted(t, text_len, s, e) ? e : predict_end(t, text_len, s);
         w += nq_varint_put(out + w, zigzag((int64_t)e - (int64_t)pe));
         prev_end = e;
     }
