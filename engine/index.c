@@ -197,21 +197,22 @@ static nq_status load_text(nq_index *ix, nq_error *err)
     return NQ_OK;
 }
 
-static nq_status load_ngrams(nq_index *ix, nq_error *err)
+/* Level n, once level n-1 is loaded (nq_index_need loads parts in bit
+ * order, and NQ_PART_NG_UPTO asks for every lower level). */
+static nq_status load_ngram_level(nq_index *ix, int n, nq_error *err)
 {
-    uint64_t parents = ix->lex.n_terms;
-    for (int n = 2; n <= ix->max_n; n++) {
-        const uint8_t *p;
-        size_t len;
-        nq_status st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
-        if (!st)
-            st = verify_id(ix, NQ_SEC_NGRAM(n), err);
-        if (st)
-            return st;
-        if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
-            return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section NG%d", ix->path, n);
-        parents = ix->ngram[n].n;
-    }
+    if (n > ix->max_n)
+        return nq_fail(err, NQ_ERR_ARG, "this index stores n-grams of order 1 to %d, not %d", ix->max_n, n);
+    const uint8_t *p;
+    size_t len;
+    uint64_t parents = n == 2 ? ix->lex.n_terms : ix->ngram[n - 1].n;
+    nq_status st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
+    if (!st)
+        st = verify_id(ix, NQ_SEC_NGRAM(n), err);
+    if (st)
+        return st;
+    if (nq_ngram_view_open(&ix->ngram[n], p, len, parents, err))
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section NG%d", ix->path, n);
     return NQ_OK;
 }
 
@@ -233,9 +234,10 @@ static nq_status find_parts(nq_index *ix, nq_error *err)
 
 static nq_status load_part(nq_index *ix, unsigned part, nq_error *err)
 {
+    for (int n = 2; n <= NQ_MAX_ORDER; n++)
+        if (part == NQ_PART_NG(n))
+            return load_ngram_level(ix, n, err);
     switch (part) {
-    case NQ_PART_NGRAMS:
-        return load_ngrams(ix, err);
     case NQ_PART_POSITIONS:
         if (!ix->has_positions)
             return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions)");
@@ -256,8 +258,8 @@ nq_status nq_index_need(const nq_index *cix, unsigned parts, nq_error *err)
     nq_index *ix = (nq_index *)cix;
     nq_status st = NQ_OK;
     pthread_mutex_lock(&ix->parts_lock);
-    for (unsigned bit = 1; bit <= NQ_PART_TEXT && !st; bit <<= 1)
-        if ((parts & bit) && !(ix->loaded & bit) && (st = load_part(ix, bit, err)) == NQ_OK)
+    for (unsigned bit = 1; bit <= NQ_PART_NG(NQ_MAX_ORDER) && !st; bit <<= 1)
+        if (bit != NQ_PART_DOCS && (parts & bit) && !(ix->loaded & bit) && (st = load_part(ix, bit, err)) == NQ_OK)
             ix->loaded |= bit;
     pthread_mutex_unlock(&ix->parts_lock);
     if (!st && (parts & NQ_PART_DOCS))
@@ -267,7 +269,8 @@ nq_status nq_index_need(const nq_index *cix, unsigned parts, nq_error *err)
 
 nq_status nq_index_verify(nq_index *ix, nq_error *err)
 {
-    unsigned parts = NQ_PART_NGRAMS | NQ_PART_DOCS | (ix->has_positions ? NQ_PART_POSITIONS : 0) |
+    unsigned parts = (ix->max_n >= 2 ? NQ_PART_NG_UPTO(ix->max_n) : 0) | NQ_PART_DOCS |
+                     (ix->has_positions ? NQ_PART_POSITIONS : 0) |
                      (ix->has_text ? NQ_PART_TEXT : 0);
     nq_status st = nq_index_need(ix, parts, err);
     for (uint32_t i = 0; !st && i < ix->header->section_count; i++)

@@ -44,7 +44,11 @@ const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len);
 const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id);
 
 /* Parts of an index checked (checksums, structure) and opened on first use. */
-enum { NQ_PART_NGRAMS = 1u, NQ_PART_POSITIONS = 2u, NQ_PART_TEXT = 4u, NQ_PART_DOCS = 8u };
+enum { NQ_PART_POSITIONS = 2u, NQ_PART_TEXT = 4u, NQ_PART_DOCS = 8u };
+/* n-gram level n (2..8) alone, and levels 2..n (a level's view needs the
+ * size of the one before): a bigram query checks NG2 only. */
+#define NQ_PART_NG(n) (1u << (8 + (n)))
+#define NQ_PART_NG_UPTO(n) (((1u << (9 + (n))) - 1) & ~((1u << 10) - 1))
 
 /* Makes the parts ready (thread-safe; once each). NQ_ERR_CORRUPT when a
  * section fails its checksum or structure checks, NQ_ERR_ARG when the index

@@ -158,8 +158,8 @@ nq_status nq_count(nq_index *ix, const char *text, size_t len, const nq_filter *
     for (size_t p = 0; p < e.n_ph; p++)
         r->n_tokens = e.ph[p].n > r->n_tokens ? e.ph[p].n : r->n_tokens;
     int filtered = nq_filter_active(filter);
-    if (!filtered && e.n_ph == 1 && e.ph[0].n > 1)
-        st = nq_index_need(ix, NQ_PART_NGRAMS, err); /* a phrase the tables may hold */
+    if (!filtered && e.n_ph == 1 && e.ph[0].n > 1 && ix->max_n > 1) /* a phrase the tables may hold */
+        st = nq_index_need(ix, NQ_PART_NG_UPTO(e.ph[0].n < (size_t)ix->max_n ? (int)e.ph[0].n : ix->max_n), err);
     if (st) {
         /* reported below */
     } else if (!ix->has_positions) {
@@ -350,7 +350,9 @@ nq_status nq_top(nq_index *ix, int n, size_t k, const char *prefix, const nq_fil
     memset(res, 0, sizeof *res);
     if (nq_filter_active(filter))
         return top_filtered(ix, n, k, prefix, filter, res, err);
-    nq_status need = nq_index_need(ix, NQ_PART_NGRAMS, err);
+    if (n < 1 || n > ix->max_n)
+        return nq_fail(err, NQ_ERR_ARG, "this index stores n-grams of order 1 to %d, not %d", ix->max_n, n);
+    nq_status need = n > 1 ? nq_index_need(ix, NQ_PART_NG_UPTO(n), err) : NQ_OK;
     if (need)
         return need;
     if (n < 1 || n > ix->max_n)
