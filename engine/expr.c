@@ -210,7 +210,10 @@ static nq_status filter_by_token(const nq_index *ix, const nq_expr_token *x, uin
                                  size_t *n_cand, nq_error *err)
 {
     size_t kept = 0;
-    if (x->hi == x->lo + 1) {
+    /* A cursor pays off when it can skip whole blocks of 128 without a
+     * candidate; a list not much longer than the candidates is decoded
+     * whole and merged instead. */
+    if (x->hi == x->lo + 1 && x->cf > 64 * (uint64_t)*n_cand) {
         nq_posting_list pl;
         nq_posting_cursor c;
         if (nq_postings_list(&ix->post, x->lo, x->cf, &pl))
