@@ -150,26 +150,41 @@ static nq_status require(const nq_index *ix, uint32_t id, const uint8_t **p, siz
     return nq_fail(err, NQ_ERR_CORRUPT, "%s: section %s is missing", ix->path, name);
 }
 
-/* Positions are optional (a build with --no-positions): all three
- * sections or none. */
+/* Positions and stored text are optional (--no-positions, --no-text), each
+ * three sections that come together or not at all; found and checksummed
+ * here, opened by the callers. */
+static nq_status load_trio(const nq_index *ix, const uint32_t id[3], const uint8_t *p[3], size_t len[3],
+                           nq_error *err)
+{
+    int found = 0;
+    for (int k = 0; k < 3; k++)
+        found += (p[k] = nq_index_section(ix, id[k], &len[k])) != NULL;
+    if (found != 3) {
+        char a[8], b[8], c[8];
+        section_name(id[0], a);
+        section_name(id[1], b);
+        section_name(id[2], c);
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections %s, %s and %s must come together", ix->path, a, b, c);
+    }
+    for (int k = 0; k < 3; k++)
+        if (verify_id(ix, id[k], err))
+            return NQ_ERR_CORRUPT;
+    return NQ_OK;
+}
+
 static nq_status load_positions(nq_index *ix, nq_error *err)
 {
-    const uint8_t *strc, *post, *pdir;
-    size_t strc_len, post_len, pdir_len;
-    strc = nq_index_section(ix, NQ_SEC_STRC, &strc_len);
-    post = nq_index_section(ix, NQ_SEC_POST, &post_len);
-    pdir = nq_index_section(ix, NQ_SEC_PDIR, &pdir_len);
-    if (!strc && !post && !pdir)
-        return NQ_OK;
-    if (!strc || !post || !pdir)
-        return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections STRC, POST and PDIR must come together", ix->path);
-    if (verify_id(ix, NQ_SEC_STRC, err) || verify_id(ix, NQ_SEC_POST, err) || verify_id(ix, NQ_SEC_PDIR, err))
-        return NQ_ERR_CORRUPT;
-    if (nq_structure_open(&ix->strc, strc, strc_len, err))
+    static const uint32_t id[3] = {NQ_SEC_STRC, NQ_SEC_POST, NQ_SEC_PDIR};
+    const uint8_t *p[3];
+    size_t len[3];
+    nq_status st = load_trio(ix, id, p, len, err);
+    if (st)
+        return st;
+    if (nq_structure_open(&ix->strc, p[0], len[0], err))
         return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
     if (ix->strc.tokens != ix->meta[NQ_META_TOKENS] || ix->strc.docs != ix->meta[NQ_META_DOCUMENTS])
         return nq_fail(err, NQ_ERR_CORRUPT, "%s: section STRC disagrees with META", ix->path);
-    if (nq_postings_open(&ix->post, post, post_len, pdir, pdir_len, ix->lex.n_terms, err))
+    if (nq_postings_open(&ix->post, p[1], len[1], p[2], len[2], ix->lex.n_terms, err))
         return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
     const char *force = getenv("NQ_SIMD");
     ix->simd = nq_simd_best();
@@ -180,21 +195,14 @@ static nq_status load_positions(nq_index *ix, nq_error *err)
 
 static nq_status load_text(nq_index *ix, nq_error *err)
 {
-    const uint8_t *text, *toff, *tdir;
-    size_t text_len, toff_len, tdir_len;
-    text = nq_index_section(ix, NQ_SEC_TEXT, &text_len);
-    toff = nq_index_section(ix, NQ_SEC_TOFF, &toff_len);
-    tdir = nq_index_section(ix, NQ_SEC_TDIR, &tdir_len);
-    if (!text && !toff && !tdir)
-        return NQ_OK;
-    if (!text || !toff || !tdir)
-        return nq_fail(err, NQ_ERR_CORRUPT, "%s: sections TEXT, TOFF and TDIR must come together", ix->path);
-    if (verify_id(ix, NQ_SEC_TEXT, err) || verify_id(ix, NQ_SEC_TOFF, err) || verify_id(ix, NQ_SEC_TDIR, err))
-        return NQ_ERR_CORRUPT;
-    if (nq_text_store_open(&ix->text, text, text_len, toff, toff_len, tdir, tdir_len, ix->meta[NQ_META_DOCUMENTS],
-                           err))
-        return nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
-    return NQ_OK;
+    static const uint32_t id[3] = {NQ_SEC_TEXT, NQ_SEC_TOFF, NQ_SEC_TDIR};
+    const uint8_t *p[3];
+    size_t len[3];
+    nq_status st = load_trio(ix, id, p, len, err);
+    if (!st && nq_text_store_open(&ix->text, p[0], len[0], p[1], len[1], p[2], len[2],
+                                  ix->meta[NQ_META_DOCUMENTS], err))
+        st = nq_wrap(err, NQ_ERR_CORRUPT, "%s", ix->path);
+    return st;
 }
 
 /* Level n, once level n-1 is loaded (nq_index_need loads parts in bit

@@ -306,6 +306,21 @@ static char *spell(const nq_index *ix, int n, uint64_t i)
     return s;
 }
 
+/* The prefix of a top-k query, at most n tokens (ph->n == 0 without one). */
+static nq_status resolve_prefix(const nq_index *ix, const char *prefix, int n, phrase *ph, nq_error *err)
+{
+    memset(ph, 0, sizeof *ph);
+    if (!prefix || !*prefix)
+        return NQ_OK;
+    nq_status st = resolve(ix, prefix, strlen(prefix), 1, ph, err);
+    if (!st && ph->n > (size_t)n) {
+        free(ph->ids);
+        ph->ids = NULL;
+        st = nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph->n, n);
+    }
+    return st;
+}
+
 /* A filtered top-k: the prefix as id ranges, then a recount of the sub-corpus. */
 static nq_status top_filtered(nq_index *ix, int n, size_t k, const char *prefix, const nq_filter *filter,
                               nq_top_result *res, nq_error *err)
@@ -316,28 +331,22 @@ static nq_status top_filtered(nq_index *ix, int n, size_t k, const char *prefix,
         return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions): "
                                         "it cannot count a sub-corpus");
     nq_top_prefix pf = {0};
-    if (prefix && *prefix) {
-        phrase ph;
-        nq_status st = resolve(ix, prefix, strlen(prefix), 1, &ph, err);
-        if (st)
-            return st;
-        if (ph.n > (size_t)n) {
-            free(ph.ids);
-            return nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph.n, n);
-        }
-        pf.n = ph.n;
-        for (size_t i = 0; i < ph.n; i++) {
-            int star = ph.last_is_prefix && i + 1 == ph.n;
-            pf.lo[i] = star ? ph.prefix_lo : ph.ids[i];
-            pf.hi[i] = star ? ph.prefix_hi : ph.ids[i] + 1;
-        }
-        int missing = ph.missing;
-        free(ph.ids);
-        if (missing)
-            return NQ_OK;
+    phrase ph;
+    nq_status st = resolve_prefix(ix, prefix, n, &ph, err);
+    if (st)
+        return st;
+    pf.n = ph.n;
+    for (size_t i = 0; i < ph.n; i++) {
+        int star = ph.last_is_prefix && i + 1 == ph.n;
+        pf.lo[i] = star ? ph.prefix_lo : ph.ids[i];
+        pf.hi[i] = star ? ph.prefix_hi : ph.ids[i] + 1;
     }
+    int missing = ph.missing;
+    free(ph.ids);
+    if (missing)
+        return NQ_OK;
     nq_subcorpus sc;
-    nq_status st = nq_subcorpus_init(ix, filter, &sc, err);
+    st = nq_subcorpus_init(ix, filter, &sc, err);
     if (!st)
         st = nq_top_subcorpus(ix, &sc, n, k, &pf, res, err);
     nq_subcorpus_free(&sc);
@@ -355,19 +364,13 @@ nq_status nq_top(nq_index *ix, int n, size_t k, const char *prefix, const nq_fil
     nq_status need = n > 1 ? nq_index_need(ix, NQ_PART_NG_UPTO(n), err) : NQ_OK;
     if (need)
         return need;
-    if (n < 1 || n > ix->max_n)
-        return nq_fail(err, NQ_ERR_ARG, "this index stores n-grams of order 1 to %d, not %d", ix->max_n, n);
     uint64_t lo = 0, hi = level_size(ix, n);
     int level = 0;
     if (prefix && *prefix) {
         phrase ph;
-        nq_status st = resolve(ix, prefix, strlen(prefix), 1, &ph, err);
+        nq_status st = resolve_prefix(ix, prefix, n, &ph, err);
         if (st)
             return st;
-        if (ph.n > (size_t)n) {
-            free(ph.ids);
-            return nq_fail(err, NQ_ERR_ARG, "the prefix has %zu tokens, more than n = %d", ph.n, n);
-        }
         lo = hi = 0;
         if (ph.n > 0 && !ph.missing)
             prefix_nodes(ix, &ph, &lo, &hi);

@@ -152,11 +152,9 @@ int nq_bitrank_any(const nq_bitrank *b, uint64_t p, uint64_t q)
     return 0;
 }
 
-uint64_t nq_structure_doc_of(const nq_structure *s, uint64_t p)
+/* The first document in [lo, hi] whose end is after p (one exists: hi's). */
+static uint64_t first_ending_after(const nq_structure *s, uint64_t lo, uint64_t hi, uint64_t p)
 {
-    /* the last document starting at or before p: empty documents before a
-     * full one share its start and are skipped */
-    uint64_t lo = 0, hi = s->docs;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         if (nq_doc_start(s, mid + 1) <= p)
@@ -165,6 +163,13 @@ uint64_t nq_structure_doc_of(const nq_structure *s, uint64_t p)
             hi = mid;
     }
     return lo;
+}
+
+uint64_t nq_structure_doc_of(const nq_structure *s, uint64_t p)
+{
+    /* the last document starting at or before p: empty documents before a
+     * full one share its start and are skipped */
+    return first_ending_after(s, 0, s->docs - 1, p);
 }
 
 uint64_t nq_structure_doc_from(const nq_structure *s, uint64_t doc, uint64_t p)
@@ -179,14 +184,5 @@ uint64_t nq_structure_doc_from(const nq_structure *s, uint64_t doc, uint64_t p)
         lo = hi + 1;
         step *= 2;
     }
-    if (hi > s->docs - 1)
-        hi = s->docs - 1;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (nq_doc_start(s, mid + 1) <= p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return first_ending_after(s, lo, hi < s->docs - 1 ? hi : s->docs - 1, p);
 }
