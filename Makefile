@@ -24,7 +24,7 @@ demo: build
 	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 10 --format table
 	$(NGRAMQ) top $(DEMO_INDEX) -n 2 -k 8 --prefix "souv*" --format table
 	$(NGRAMQ) count $(DEMO_INDEX) "souverain*" "open source | logiciel libre" --by year --relative --format table
-	$(NGRAMQ) kwic $(DEMO_INDEX) "souveraineté numérique | souveraineté technologique" --width 50 --limit 8
+	$(NGRAMQ) kwic $(DEMO_INDEX) "souveraineté numérique | souveraineté technologique" --width 50 --limit 8 --format table
 	$(NGRAMQ) docs $(DEMO_INDEX) "Mistral AI" -k 5 --format table
 
 test: build
