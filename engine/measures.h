@@ -35,10 +35,8 @@
  * (N = tokens, f_a/f_b = occurrences). */
 #include "ngramq/ngramq.h"
 
-typedef enum nq_measure {
-    NQ_M_FREQ, NQ_M_PMI, NQ_M_NPMI, NQ_M_MI3, NQ_M_LLR, NQ_M_SIMPLE_LL, NQ_M_CHI2,
-    NQ_M_TSCORE, NQ_M_ZSCORE, NQ_M_DICE, NQ_M_LOGDICE, NQ_M_JACCARD, NQ_M_COUNT
-} nq_measure;
+/* nq_measure and the functions below are public (ngramq.h); this header
+ * adds what the engine alone uses. */
 
 /* "freq", "pmi", ... as in ASSOCIATION.md; NULL for a value out of range. */
 const char *nq_measure_name(nq_measure m);

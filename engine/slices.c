@@ -81,7 +81,7 @@ static nq_status label_rows(const nq_index *ix, nq_slice_by by, const uint32_t *
 }
 
 /* The slices of the sub-corpus with their sizes; doc_slice maps documents to rows. */
-static nq_status make_slices(nq_index *ix, const nq_subcorpus *sc, nq_slice_by by, uint32_t *doc_slice,
+nq_status nq_slices_make(nq_index *ix, const nq_subcorpus *sc, nq_slice_by by, uint32_t *doc_slice,
                              nq_slices *out, nq_error *err)
 {
     uint64_t n = sc->n_docs;
@@ -152,7 +152,7 @@ nq_status nq_count_by(nq_index *ix, const char *text, size_t len, const nq_filte
     if (!st && !(doc_slice = malloc((sc.n_docs ? sc.n_docs : 1) * sizeof *doc_slice)))
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory");
     if (!st)
-        st = make_slices(ix, &sc, by, doc_slice, out, err);
+        st = nq_slices_make(ix, &sc, by, doc_slice, out, err);
     uint64_t d = 0, last = UINT64_MAX;
     for (size_t i = 0; !st && i < m.n; i++) {
         d = nq_structure_doc_from(&ix->strc, d, m.start[i]);

@@ -41,4 +41,10 @@ uint64_t nq_matches_documents(const nq_index *ix, const nq_matches *m);
 nq_status nq_match_filtered(nq_index *ix, const char *text, size_t len, const nq_subcorpus *sc, nq_matches *m,
                             nq_error *err);
 
+/* The slices (year, month or source) of a sub-corpus, each with its size;
+ * doc_slice[d] gets document d's row, UINT32_MAX outside the sub-corpus.
+ * The documents table must be loaded. */
+nq_status nq_slices_make(nq_index *ix, const nq_subcorpus *sc, nq_slice_by by, uint32_t *doc_slice, nq_slices *out,
+                         nq_error *err);
+
 #endif

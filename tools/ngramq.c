@@ -30,6 +30,7 @@ static const char *usage_main =
     "  top INDEX -n N            most frequent n-grams\n"
     "  kwic INDEX EXPR           concordance lines from the original text\n"
     "  docs INDEX EXPR           documents that contain an expression\n"
+    "  assoc INDEX A B           association of two expressions (counts and measures)\n"
     "  tokenize INPUT...         show the tokens, sentences and paragraphs the index counts\n"
     "\n"
     "Run 'ngramq COMMAND --help' for a command's options. Version: ngramq --version\n";
@@ -72,6 +73,15 @@ static const char *usage_count =
     "expression. " EXPR_HELP
     "  --by year|month|source  one row per slice, with the slice's tokens and documents\n"
     "  --relative              add occurrences per million tokens of the slice\n" FILTER_HELP;
+static const char *usage_assoc =
+    "usage: ngramq assoc INDEX A B [--scope S] [--measure NAME|all] [--by year|month|source] [filters] [--format F]\n"
+    "\n"
+    "How strongly two expressions go together (ASSOCIATION.md): the counts O11,\n"
+    "f_a, f_b, N and E11 of the scope, and the measures computed from them.\n" EXPR_HELP
+    "  --scope S               sentence (default), paragraph, document or window:K\n"
+    "  --measure M             freq pmi npmi mi3 llr simple_ll chi2 tscore zscore dice\n"
+    "                          logdice jaccard, or all (default); undefined: null / -\n"
+    "  --by year|month|source  one row per slice, each a sub-corpus with its own N\n" FILTER_HELP;
 static const char *usage_kwic =
     "usage: ngramq kwic INDEX EXPR [--width 60] [--limit 50] [--sample N --seed S]\n"
     "                   [--sort corpus|left|right|date] [filters] [--format F]\n"
@@ -354,6 +364,11 @@ typedef struct query_args {
     int relative;
     nq_kwic_options kwic;
     int limit_given;
+    nq_scope scope;
+    const char *measure;       /* a name, or "all" */
+    unsigned long long min_count;
+    int min_count_given, all, matrix;
+    const char *actors, *topics, *stopwords;
 } query_args;
 
 static int parse_sort(const char *s, nq_kwic_sort *out)
@@ -399,6 +414,22 @@ static int query_option(const char *a, const char *v, query_args *q)
     } else if (!strcmp(a, "--sort")) {
         if (parse_sort(v, &q->kwic.sort))
             return fail("--sort takes corpus, left, right or date, not %s", v), -1;
+    } else if (!strcmp(a, "--scope")) {
+        if (nq_parse_scope(v, &q->scope, &err))
+            return fail("%s", err.message), -1;
+    } else if (!strcmp(a, "--measure")) {
+        nq_measure m;
+        if (strcmp(v, "all") && nq_measure_parse(v, &m))
+            return fail("unknown measure %s: freq pmi npmi mi3 llr simple_ll chi2 tscore zscore dice logdice "
+                        "jaccard, or all", v), -1;
+        q->measure = v;
+    } else if (!strcmp(a, "--min-count")) {
+        if (parse_uint(v, UINT32_MAX, &x))
+            return fail("%s takes a number", a), -1;
+        q->min_count = x;
+        q->min_count_given = 1;
+    } else if (!strcmp(a, "--actors") || !strcmp(a, "--topics") || !strcmp(a, "--stopwords")) {
+        *(a[2] == 'a' ? &q->actors : a[2] == 't' ? &q->topics : &q->stopwords) = v;
     } else {
         return 0;
     }
@@ -407,8 +438,10 @@ static int query_option(const char *a, const char *v, query_args *q)
 
 static int takes_value(const char *a)
 {
-    static const char *opts[] = {"--format", "-n", "-k", "--prefix", "--from", "--to", "--source", "--by",
-                                 "--width", "--limit", "--sample", "--seed", "--sort"};
+    static const char *opts[] = {"--format", "-n",      "-k",      "--prefix", "--from",   "--to",
+                                 "--source", "--by",    "--width", "--limit",  "--sample", "--seed",
+                                 "--sort",   "--scope", "--measure", "--min-count", "--actors", "--topics",
+                                 "--stopwords"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         if (!strcmp(a, opts[i]))
             return 1;
@@ -454,6 +487,10 @@ static int parse_query(int argc, char **argv, const char *usage, query_args *q, 
             }
         } else if (!strcmp(a, "--relative")) {
             q->relative = 1;
+        } else if (!strcmp(a, "--all")) {
+            q->all = 1;
+        } else if (!strcmp(a, "--matrix")) {
+            q->matrix = 1;
         } else if (a[0] == '-' && a[1] && a[1] != ' ' && strcmp(a, "--") != 0 && !q->index) {
             *code = fail("unknown option %s", a);
             return -1;
@@ -716,6 +753,112 @@ static int cmd_count(int argc, char **argv)
             per_million(&t, 6, r.count, sub_tokens);
     }
     out_print(stdout, &t, q.fmt, 0);
+    out_free(&t);
+    nq_index_close(ix);
+    return status;
+}
+
+static void scope_text(const nq_scope *sc, char *buf, size_t cap)
+{
+    static const char *names[] = {"?", "sentence", "paragraph", "document"};
+    if (sc->kind == NQ_SCOPE_WINDOW)
+        snprintf(buf, cap, "window:%u", sc->window);
+    else
+        snprintf(buf, cap, "%s", names[sc->kind <= NQ_SCOPE_DOCUMENT ? sc->kind : 0]);
+}
+
+static void number_cell(out_table *t, size_t col, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.10g", v);
+    out_raw(t, col, buf);
+}
+
+/* The columns of an association: counts, E11, then the measures asked for
+ * (one, or all), from column `at`. Undefined values stay null. */
+static void assoc_cells(out_table *t, size_t at, const nq_assoc_counts *c, const char *measure)
+{
+    out_int(t, at, (int64_t)c->o11);
+    out_int(t, at + 1, (int64_t)c->f_a);
+    out_int(t, at + 2, (int64_t)c->f_b);
+    out_int(t, at + 3, (int64_t)c->n);
+    int defined;
+    double e11 = nq_assoc_expected(c, &defined);
+    if (defined)
+        number_cell(t, at + 4, e11);
+    size_t col = at + 5;
+    for (int m = 0; m < NQ_M_COUNT; m++) {
+        if (strcmp(measure, "all") && strcmp(measure, nq_measure_name((nq_measure)m)))
+            continue;
+        double v;
+        if (nq_measure_value(c, (nq_measure)m, &v))
+            number_cell(t, col, v);
+        col++;
+    }
+}
+
+/* Column names: fixed ones, then the counts and the measures. */
+static size_t assoc_columns(const char **cols, size_t n_fixed, const char *measure)
+{
+    static const char *counts[] = {"O11", "f_a", "f_b", "N", "E11"};
+    size_t n = n_fixed;
+    for (size_t i = 0; i < 5; i++)
+        cols[n++] = counts[i];
+    for (int m = 0; m < NQ_M_COUNT; m++)
+        if (!strcmp(measure, "all") || !strcmp(measure, nq_measure_name((nq_measure)m)))
+            cols[n++] = nq_measure_name((nq_measure)m);
+    return n;
+}
+
+static int cmd_assoc(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_assoc, &q, &code))
+        return code;
+    if (q.n_rest != 2)
+        return fail("%s", "assoc takes two expressions, A and B (see ngramq assoc --help)");
+    if (!q.scope.kind)
+        q.scope.kind = NQ_SCOPE_SENTENCE;
+    const char *measure = q.measure ? q.measure : "all";
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    const char *cols[32] = {"a", "b", "scope", "slice"};
+    size_t fixed = q.by ? 4 : 3, ncols = assoc_columns(cols, fixed, measure);
+    out_table t;
+    out_init(&t, cols, ncols);
+    char scope[32];
+    scope_text(&q.scope, scope, sizeof scope);
+    nq_error err = {0};
+    int status = 0;
+    const char *a = q.rest[0], *b = q.rest[1];
+    if (q.by) {
+        nq_assoc_slices sl;
+        if (nq_assoc_by(ix, a, strlen(a), b, strlen(b), &q.scope, &q.filter, slice_kind(q.by), &sl, &err)) {
+            status = fail("%s", err.message);
+        } else {
+            for (size_t k = 0; k < sl.slices.n_rows; k++) {
+                out_row(&t);
+                out_str(&t, 0, a), out_str(&t, 1, b), out_str(&t, 2, scope);
+                if (sl.slices.rows[k].label)
+                    out_str(&t, 3, sl.slices.rows[k].label);
+                assoc_cells(&t, fixed, &sl.counts[k], measure);
+            }
+            nq_assoc_slices_free(&sl);
+        }
+    } else {
+        nq_assoc_counts c;
+        if (nq_assoc(ix, a, strlen(a), b, strlen(b), &q.scope, &q.filter, &c, &err)) {
+            status = fail("%s", err.message);
+        } else {
+            out_row(&t);
+            out_str(&t, 0, a), out_str(&t, 1, b), out_str(&t, 2, scope);
+            assoc_cells(&t, fixed, &c, measure);
+        }
+    }
+    if (!status)
+        out_print(stdout, &t, q.fmt, !q.by);
     out_free(&t);
     nq_index_close(ix);
     return status;
@@ -1032,6 +1175,8 @@ int main(int argc, char **argv)
         return cmd_kwic(sub_argc, sub_argv);
     if (!strcmp(cmd, "docs"))
         return cmd_docs(sub_argc, sub_argv);
+    if (!strcmp(cmd, "assoc"))
+        return cmd_assoc(sub_argc, sub_argv);
     if (!strcmp(cmd, "tokenize"))
         return cmd_tokenize(sub_argc, sub_argv);
     fprintf(stderr, "ngramq: unknown command '%s'\n\n%s", cmd, usage_main);

@@ -307,6 +307,67 @@ typedef struct nq_doc_hit {
 nq_status nq_docs(nq_index *index, const char *expr, size_t len, const nq_filter *filter, size_t k,
                   nq_doc_hit **hits, size_t *n_hits, uint64_t *total, nq_error *err);
 
+/* ---- Co-occurrence (ASSOCIATION.md) ---- */
+
+/* Where two expressions count as together. */
+typedef enum nq_scope_kind {
+    NQ_SCOPE_SENTENCE = 1,   /* units: sentences */
+    NQ_SCOPE_PARAGRAPH,      /* units: paragraphs */
+    NQ_SCOPE_DOCUMENT,       /* units: documents */
+    NQ_SCOPE_WINDOW          /* start positions at distance 1..window in one sentence */
+} nq_scope_kind;
+
+typedef struct nq_scope {
+    nq_scope_kind kind;
+    uint32_t window;         /* k of window:k (1..1000); 0 for the set scopes */
+} nq_scope;
+
+/* Parses "sentence", "paragraph", "document" or "window:K". */
+nq_status nq_parse_scope(const char *text, nq_scope *out, nq_error *err);
+
+/* The contingency counts of two expressions at a scope (ASSOCIATION.md):
+ * set scopes: O11 units with both, f_a and f_b units with each, N units;
+ * window:k: O11 ordered start pairs at distance 1..k in one sentence, f_a
+ * and f_b occurrences, N tokens. */
+typedef struct nq_assoc_counts {
+    uint64_t o11, f_a, f_b, n;
+    uint32_t window;         /* k for window:k, 0 for set scopes */
+} nq_assoc_counts;
+
+/* The measures of ASSOCIATION.md, by their names there. */
+typedef enum nq_measure {
+    NQ_M_FREQ, NQ_M_PMI, NQ_M_NPMI, NQ_M_MI3, NQ_M_LLR, NQ_M_SIMPLE_LL, NQ_M_CHI2,
+    NQ_M_TSCORE, NQ_M_ZSCORE, NQ_M_DICE, NQ_M_LOGDICE, NQ_M_JACCARD, NQ_M_COUNT
+} nq_measure;
+
+/* "freq", "pmi", ... (NULL out of range); parse gives 0 or -1. */
+const char *nq_measure_name(nq_measure m);
+int nq_measure_parse(const char *name, nq_measure *m);
+/* 1 when m is defined at set scopes (window == 0) or at window scope. */
+int nq_measure_for_scope(nq_measure m, int window);
+/* E11 (R1 C1 / N, or f_a f_b 2k / N); *defined 0 when it is not (N = 0). */
+double nq_assoc_expected(const nq_assoc_counts *c, int *defined);
+/* 1 and *value when m is defined for these counts; 0 when undefined (a
+ * division by zero, a log of zero, or a set-only measure at window scope):
+ * JSON null, "-" in tables. Never NaN or inf. */
+int nq_measure_value(const nq_assoc_counts *c, nq_measure m, double *value);
+
+/* Counts A and B in the documents filter keeps (NULL: all). */
+nq_status nq_assoc(nq_index *index, const char *a, size_t a_len, const char *b, size_t b_len,
+                   const nq_scope *scope, const nq_filter *filter, nq_assoc_counts *out, nq_error *err);
+
+typedef struct nq_assoc_slices {
+    nq_assoc_counts *counts;     /* one per slice, in the order of slices.rows */
+    nq_slices slices;            /* labels and sizes, as nq_count_by gives them */
+} nq_assoc_slices;
+
+/* The same in every slice of the filtered corpus: a slice is a sub-corpus,
+ * with its own N, f_a, f_b and O11. */
+nq_status nq_assoc_by(nq_index *index, const char *a, size_t a_len, const char *b, size_t b_len,
+                      const nq_scope *scope, const nq_filter *filter, nq_slice_by by, nq_assoc_slices *out,
+                      nq_error *err);
+void nq_assoc_slices_free(nq_assoc_slices *s);
+
 /* Concordance (keyword in context). */
 typedef enum nq_kwic_sort {
     NQ_KWIC_CORPUS = 0,      /* corpus order */
