@@ -120,3 +120,66 @@ uint64_t nq_scope_units(const nq_index *ix, const nq_subcorpus *sc, nq_scope_kin
     }
     return n;
 }
+
+/* One expression's matches in the sub-corpus, and its units at the scope. */
+void nq_side_free(nq_side *s)
+{
+    nq_matches_free(&s->m);
+    nq_units_free(&s->u);
+}
+
+nq_status nq_side_of(nq_index *ix, const char *text, size_t len, const nq_subcorpus *sc, const nq_scope *scope,
+                      nq_side *s, nq_error *err)
+{
+    memset(s, 0, sizeof *s);
+    nq_status st = nq_match_filtered(ix, text, len, sc, &s->m, err);
+    if (!st && scope->kind != NQ_SCOPE_WINDOW)
+        st = nq_units_of(ix, &s->m, scope->kind, &s->u, err);
+    if (st)
+        nq_side_free(s);
+    return st;
+}
+
+void nq_side_counts(const nq_index *ix, const nq_side *a, const nq_side *b, const nq_scope *scope, uint64_t n,
+                    nq_assoc_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (scope->kind == NQ_SCOPE_WINDOW) {
+        out->window = scope->window;
+        out->f_a = a->m.n;
+        out->f_b = b->m.n;
+        out->o11 = nq_window_pairs(ix, &a->m, &b->m, scope->window);
+    } else {
+        out->f_a = a->u.n;
+        out->f_b = b->u.n;
+        out->o11 = nq_units_common(&a->u, &b->u);
+    }
+}
+
+/* The part of s inside slice k (documents whose doc_slice is k). */
+nq_status nq_side_in_slice(const nq_index *ix, const nq_side *s, const uint32_t *doc_slice, uint32_t k,
+                           const nq_scope *scope, nq_side *out, nq_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->m.start = malloc((s->m.n ? s->m.n : 1) * sizeof *out->m.start);
+    out->m.len = malloc((s->m.n ? s->m.n : 1) * sizeof *out->m.len);
+    if (!out->m.start || !out->m.len) {
+        nq_side_free(out);
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    }
+    uint64_t d = 0;
+    for (size_t i = 0; i < s->m.n; i++) {
+        d = nq_structure_doc_from(&ix->strc, d, s->m.start[i]);
+        if (doc_slice[d] == k) {
+            out->m.start[out->m.n] = s->m.start[i];
+            out->m.len[out->m.n++] = s->m.len[i];
+        }
+    }
+    out->m.cap = out->m.n;
+    nq_status st = scope->kind == NQ_SCOPE_WINDOW ? NQ_OK : nq_units_of(ix, &out->m, scope->kind, &out->u, err);
+    if (st)
+        nq_side_free(out);
+    return st;
+}
+

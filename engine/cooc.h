@@ -38,4 +38,22 @@ uint64_t nq_scope_units(const nq_index *ix, const nq_subcorpus *sc, nq_scope_kin
 /* Unit number of position p. */
 uint64_t nq_unit_of(const nq_index *ix, nq_scope_kind kind, uint64_t p, uint64_t *doc_cursor);
 
+/* One expression in a sub-corpus: its matches and, at set scopes, units. */
+typedef struct nq_side {
+    nq_matches m;
+    nq_units u;
+} nq_side;
+
+nq_status nq_side_of(nq_index *ix, const char *text, size_t len, const nq_subcorpus *sc, const nq_scope *scope,
+                     nq_side *s, nq_error *err);
+/* The part of s in the documents whose doc_slice is k. */
+nq_status nq_side_in_slice(const nq_index *ix, const nq_side *s, const uint32_t *doc_slice, uint32_t k,
+                           const nq_scope *scope, nq_side *out, nq_error *err);
+void nq_side_free(nq_side *s);
+/* The contingency counts of a and b in a (sub-)corpus of n units. */
+void nq_side_counts(const nq_index *ix, const nq_side *a, const nq_side *b, const nq_scope *scope, uint64_t n,
+                    nq_assoc_counts *out);
+/* NQ_ERR_ARG unless the scope is valid and the index has positions. */
+nq_status nq_scope_check(const nq_index *ix, const nq_scope *scope, nq_error *err);
+
 #endif

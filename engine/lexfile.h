@@ -26,30 +26,6 @@
 /* Longest line, in bytes, not counting its LF or CRLF. */
 #define NQ_LEXFILE_MAX_LINE 65536u
 
-typedef struct nq_lex_entry {
-    char *label;        /* trimmed, NUL-terminated */
-    char *expr;         /* the variants joined as "v1 | v2 | v3", ready for nq_count */
-    size_t n_variants;  /* >= 1 */
-    size_t line;        /* 1-based line of the entry in its file, for messages */
-} nq_lex_entry;
-
-typedef struct nq_lexfile {
-    nq_lex_entry *entries;  /* in file order */
-    size_t n;
-} nq_lexfile;
-
-/* Reads and parses the file at path (messages name it as given). NQ_ERR_IO
- * when it cannot be read, NQ_ERR_INPUT for a format error, NQ_ERR_NOMEM. On
- * failure *out is empty. */
-nq_status nq_lexfile_load(const char *path, nq_lexfile *out, nq_error *err);
-
-/* Parses text[0..len) (need not be NUL-terminated); name is used in
- * messages ("NAME:LINE: ..."). */
-nq_status nq_lexfile_parse(const char *name, const char *text, size_t len, nq_lexfile *out, nq_error *err);
-
-/* The entry with this label (exact bytes), or NULL. Linear: lexicons are small. */
-const nq_lex_entry *nq_lexfile_find(const nq_lexfile *l, const char *label);
-
-void nq_lexfile_free(nq_lexfile *l);
+/* nq_lex_entry, nq_lexfile and their functions are public (ngramq.h). */
 
 #endif

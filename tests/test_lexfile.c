@@ -282,31 +282,6 @@ static void test_many_entries(void **state)
 /* The demo lexicons                                                   */
 /* ------------------------------------------------------------------ */
 
-/* out = the repository root, then "/" rel. The root is NQ_SOURCE_DIR (ctest
- * sets it), else the parent of this file's directory as the compiler saw
- * it (".." when __FILE__ has no directory). */
-static void source_path(char *out, size_t cap, const char *rel)
-{
-    const char *d = getenv("NQ_SOURCE_DIR");
-    if (d && *d) {
-        snprintf(out, cap, "%s/%s", d, rel);
-        return;
-    }
-    char root[1024];
-    snprintf(root, sizeof root, "%s", __FILE__);
-    char *slash = strrchr(root, '/');
-    if (!slash) {
-        snprintf(out, cap, "../%s", rel);
-        return;
-    }
-    *slash = 0;
-    slash = strrchr(root, '/');
-    if (slash)
-        *slash = 0;
-    else
-        snprintf(root, sizeof root, ".");
-    snprintf(out, cap, "%s/%s", root[0] ? root : "", rel);
-}
 
 static const char *const demo_files[] = {"data/lexicons/actors-fr.tsv", "data/lexicons/topics-fr.tsv"};
 
@@ -371,7 +346,7 @@ static char *check_variant(nq_tokenizer *t, const char *file, const nq_lex_entry
 
 static void load_demo(const char *rel, nq_lexfile *l, char *path, size_t cap)
 {
-    source_path(path, cap, rel);
+    tu_source_path(path, cap, rel);
     nq_error err = {0};
     if (nq_lexfile_load(path, l, &err) != NQ_OK)
         fail_msg("%s", err.message);

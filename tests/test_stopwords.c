@@ -19,38 +19,13 @@
 #include "testutil.h"
 #include "tokenize.h"
 
-/* out = the repository root, then "/" rel. The root is NQ_SOURCE_DIR (ctest
- * sets it), else the parent of this file's directory as the compiler saw
- * it (".." when __FILE__ has no directory). */
-static void source_path(char *out, size_t cap, const char *rel)
-{
-    const char *d = getenv("NQ_SOURCE_DIR");
-    if (d && *d) {
-        snprintf(out, cap, "%s/%s", d, rel);
-        return;
-    }
-    char root[1024];
-    snprintf(root, sizeof root, "%s", __FILE__);
-    char *slash = strrchr(root, '/');
-    if (!slash) {
-        snprintf(out, cap, "../%s", rel);
-        return;
-    }
-    *slash = 0;
-    slash = strrchr(root, '/');
-    if (slash)
-        *slash = 0;
-    else
-        snprintf(root, sizeof root, ".");
-    snprintf(out, cap, "%s/%s", root[0] ? root : "", rel);
-}
 
 /* The entries of fr.txt, in order, as the format reads them (trimmed,
  * comments and blank lines skipped); malloc'd strings. */
 static char **read_fr_txt(size_t *n)
 {
     char path[1024];
-    source_path(path, sizeof path, "data/stopwords/fr.txt");
+    tu_source_path(path, sizeof path, "data/stopwords/fr.txt");
     size_t len;
     char *text = tu_read_file(path, &len);
     char **out = NULL;
@@ -110,7 +85,7 @@ static void test_builtin_equals_file(void **state)
                 fail_msg("\"%s\" is listed twice (entries %zu and %zu)", builtin[i], i + 1, j + 1);
     /* and the file loader reads the same set */
     char path[1024];
-    source_path(path, sizeof path, "data/stopwords/fr.txt");
+    tu_source_path(path, sizeof path, "data/stopwords/fr.txt");
     nq_stopwords *loaded, *bi;
     nq_error err = {0};
     if (nq_stopwords_load(path, &loaded, &err))

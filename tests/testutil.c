@@ -47,3 +47,10 @@ char *tu_read_file(const char *path, size_t *len)
         *len = (size_t)size;
     return buf;
 }
+
+void tu_source_path(char *out, size_t cap, const char *rel)
+{
+    const char *d = getenv("NQ_SOURCE_DIR");
+    if (snprintf(out, cap, "%s/%s", d && *d ? d : "..", rel) >= (int)cap)
+        fail_msg("path of %s too long", rel);
+}

@@ -13,4 +13,9 @@ void tu_write_file(const char *path, const void *data, size_t len);
 /* Reads a whole file into a malloc'd, NUL-terminated buffer; fails the test on error. */
 char *tu_read_file(const char *path, size_t *len);
 
+/* out = the repository root, then "/" rel: NQ_SOURCE_DIR (ctest sets it),
+ * else ".." (tests run from the build tree). Fails the test when it does
+ * not fit. */
+void tu_source_path(char *out, size_t cap, const char *rel);
+
 #endif

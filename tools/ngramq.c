@@ -31,6 +31,7 @@ static const char *usage_main =
     "  kwic INDEX EXPR           concordance lines from the original text\n"
     "  docs INDEX EXPR           documents that contain an expression\n"
     "  assoc INDEX A B           association of two expressions (counts and measures)\n"
+    "  rank INDEX --actors F --topics F   actor x topic pairs ranked by a measure\n"
     "  tokenize INPUT...         show the tokens, sentences and paragraphs the index counts\n"
     "\n"
     "Run 'ngramq COMMAND --help' for a command's options. Version: ngramq --version\n";
@@ -82,6 +83,15 @@ static const char *usage_assoc =
     "  --measure M             freq pmi npmi mi3 llr simple_ll chi2 tscore zscore dice\n"
     "                          logdice jaccard, or all (default); undefined: null / -\n"
     "  --by year|month|source  one row per slice, each a sub-corpus with its own N\n" FILTER_HELP;
+static const char *usage_rank =
+    "usage: ngramq rank INDEX --actors FILE --topics FILE [--scope sentence] [--measure llr]\n"
+    "                   [--min-count 3] [--all] [--by year|month|source] [--matrix] [filters] [--format F]\n"
+    "\n"
+    "Every actor x topic pair ranked by the measure, with the counts behind each\n"
+    "score; attraction only (O11 > E11) unless --all; ties by actor, then topic.\n"
+    "Lexicon files: one entry a line, LABEL<TAB>variant | variant | ... (see\n"
+    "data/lexicons/README.md; data/lexicons/actors-fr.tsv and topics-fr.tsv).\n"
+    "  --matrix                the actor x topic grid of the measure instead\n" FILTER_HELP;
 static const char *usage_kwic =
     "usage: ngramq kwic INDEX EXPR [--width 60] [--limit 50] [--sample N --seed S]\n"
     "                   [--sort corpus|left|right|date] [filters] [--format F]\n"
@@ -864,6 +874,119 @@ static int cmd_assoc(int argc, char **argv)
     return status;
 }
 
+static int load_lexicon(const char *path, const char *what, nq_lexfile *l, const char ***labels, const char ***exprs)
+{
+    nq_error err = {0};
+    if (!path)
+        return fail("rank needs %s FILE (see ngramq rank --help)", what);
+    if (nq_lexfile_load(path, l, &err))
+        return fail("%s", err.message);
+    *labels = calloc(l->n ? l->n : 1, sizeof **labels);
+    *exprs = calloc(l->n ? l->n : 1, sizeof **exprs);
+    if (!*labels || !*exprs)
+        return fail("%s", "out of memory");
+    for (size_t i = 0; i < l->n; i++) {
+        (*labels)[i] = l->entries[i].label;
+        (*exprs)[i] = l->entries[i].expr;
+    }
+    return 0;
+}
+
+static void rank_rows(const nq_rank_result *r, const char **al, const char **tl, const nq_rank_options *o,
+                      const char *scope, out_format fmt)
+{
+    const char *cols[32] = {"actor", "topic", "scope", "slice"};
+    size_t fixed = o->by ? 4 : 3;
+    const char *measure = nq_measure_name(o->measure);
+    size_t ncols = assoc_columns(cols, fixed, measure);
+    out_table t;
+    out_init(&t, cols, ncols);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const nq_rank_row *row = &r->rows[i];
+        out_row(&t);
+        out_str(&t, 0, al[row->actor]), out_str(&t, 1, tl[row->topic]), out_str(&t, 2, scope);
+        if (o->by && r->slices.rows[row->slice].label)
+            out_str(&t, 3, r->slices.rows[row->slice].label);
+        assoc_cells(&t, fixed, &row->counts, measure);
+    }
+    out_print(stdout, &t, fmt, 0);
+    out_free(&t);
+}
+
+/* The grid: one row per actor, one column per topic, the measure in cells. */
+static void rank_matrix(const nq_rank_result *r, const char **al, size_t na, const char **tl, size_t nt,
+                        const nq_rank_options *o, out_format fmt)
+{
+    const char **cols = calloc(nt + 1, sizeof *cols);
+    if (!cols)
+        return;
+    cols[0] = "actor";
+    for (size_t j = 0; j < nt; j++)
+        cols[j + 1] = tl[j];
+    out_table t;
+    out_init(&t, cols, nt + 1);
+    for (size_t i = 0; i < na; i++) {
+        out_row(&t);
+        out_str(&t, 0, al[i]);
+        for (size_t j = 0; j < nt; j++) {
+            double v;
+            if (nq_measure_value(&r->cells[i * nt + j], o->measure, &v))
+                number_cell(&t, j + 1, v);
+        }
+    }
+    out_print(stdout, &t, fmt, 0);
+    out_free(&t);
+    free(cols);
+}
+
+static int cmd_rank(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_rank, &q, &code))
+        return code;
+    nq_rank_options o;
+    nq_rank_options_init(&o);
+    if (q.scope.kind)
+        o.scope = q.scope;
+    if (q.measure && (!strcmp(q.measure, "all") || nq_measure_parse(q.measure, &o.measure)))
+        return fail("%s", "rank takes one --measure (default llr)");
+    if (q.min_count_given)
+        o.min_count = q.min_count;
+    o.all = q.all;
+    if (q.by)
+        o.by = slice_kind(q.by);
+    if (q.matrix && q.by)
+        return fail("%s", "--matrix shows the whole (filtered) corpus: use it without --by");
+    nq_lexfile actors = {0}, topics = {0};
+    const char **al = NULL, **ae = NULL, **tl = NULL, **te = NULL;
+    int status = load_lexicon(q.actors, "--actors", &actors, &al, &ae);
+    if (!status)
+        status = load_lexicon(q.topics, "--topics", &topics, &tl, &te);
+    nq_index *ix = status ? NULL : open_index(q.index);
+    if (!status && !ix)
+        status = 1;
+    nq_rank_result r;
+    nq_error err = {0};
+    if (!status && nq_rank(ix, al, ae, actors.n, tl, te, topics.n, &q.filter, &o, &r, &err) != NQ_OK)
+        status = fail("%s", err.message);
+    else if (!status) {
+        char scope[32];
+        scope_text(&o.scope, scope, sizeof scope);
+        if (q.matrix)
+            rank_matrix(&r, al, actors.n, tl, topics.n, &o, q.fmt);
+        else
+            rank_rows(&r, al, tl, &o, scope, q.fmt);
+        nq_rank_result_free(&r);
+    }
+    if (ix)
+        nq_index_close(ix);
+    free(al), free(ae), free(tl), free(te);
+    nq_lexfile_free(&actors);
+    nq_lexfile_free(&topics);
+    return status;
+}
+
 /* Date as shown in rows: YYYY-MM-DD, or shorter when partly unknown. */
 static void date_cell(out_table *t, size_t col, uint32_t date)
 {
@@ -1177,6 +1300,8 @@ int main(int argc, char **argv)
         return cmd_docs(sub_argc, sub_argv);
     if (!strcmp(cmd, "assoc"))
         return cmd_assoc(sub_argc, sub_argv);
+    if (!strcmp(cmd, "rank"))
+        return cmd_rank(sub_argc, sub_argv);
     if (!strcmp(cmd, "tokenize"))
         return cmd_tokenize(sub_argc, sub_argv);
     fprintf(stderr, "ngramq: unknown command '%s'\n\n%s", cmd, usage_main);

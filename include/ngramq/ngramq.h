@@ -368,6 +368,68 @@ nq_status nq_assoc_by(nq_index *index, const char *a, size_t a_len, const char *
                       nq_error *err);
 void nq_assoc_slices_free(nq_assoc_slices *s);
 
+/* Lexicon files of actors and topics (format: data/lexicons/README.md):
+ * LABEL, a TAB, variants separated by '|', each an expression. */
+typedef struct nq_lex_entry {
+    char *label;        /* trimmed, NUL-terminated */
+    char *expr;         /* the variants joined as "v1 | v2 | v3", ready for nq_count */
+    size_t n_variants;  /* >= 1 */
+    size_t line;        /* 1-based line of the entry in its file, for messages */
+} nq_lex_entry;
+
+typedef struct nq_lexfile {
+    nq_lex_entry *entries;  /* in file order */
+    size_t n;
+} nq_lexfile;
+
+/* Reads and parses the file at path (messages name it as given). NQ_ERR_IO
+ * when it cannot be read, NQ_ERR_INPUT for a format error, NQ_ERR_NOMEM. On
+ * failure *out is empty. */
+nq_status nq_lexfile_load(const char *path, nq_lexfile *out, nq_error *err);
+
+/* Parses text[0..len) (need not be NUL-terminated); name is used in
+ * messages ("NAME:LINE: ..."). */
+nq_status nq_lexfile_parse(const char *name, const char *text, size_t len, nq_lexfile *out, nq_error *err);
+
+/* The entry with this label (exact bytes), or NULL. Linear: lexicons are small. */
+const nq_lex_entry *nq_lexfile_find(const nq_lexfile *l, const char *label);
+
+void nq_lexfile_free(nq_lexfile *l);
+
+/* Ranking every actor x topic pair. */
+typedef struct nq_rank_options {
+    nq_scope scope;          /* sentence by default */
+    nq_measure measure;      /* llr by default */
+    uint64_t min_count;      /* pairs need O11 >= min_count (3) */
+    int all;                 /* 0: attraction only (O11 > E11) */
+    nq_slice_by by;          /* 0, or one ranking per slice */
+} nq_rank_options;
+
+void nq_rank_options_init(nq_rank_options *opt);
+
+typedef struct nq_rank_row {
+    size_t actor, topic;     /* indexes into the caller's arrays */
+    size_t slice;            /* row of result.slices when ranked by slice */
+    nq_assoc_counts counts;
+    int defined;             /* the measure is defined for these counts */
+    double score;
+} nq_rank_row;
+
+typedef struct nq_rank_result {
+    nq_rank_row *rows;       /* ranked: slice, then score descending (undefined last), then actor and topic label */
+    size_t n_rows;
+    nq_assoc_counts *cells;  /* every pair, actor-major: cells[a * n_topics + t] (slice 0 when by slices) */
+    nq_slices slices;        /* with opt.by */
+} nq_rank_result;
+
+/* Counts and scores every actor x topic pair; each label's expression is
+ * matched once. Rows keep pairs with O11 >= min_count and, unless all,
+ * O11 > E11. */
+nq_status nq_rank(nq_index *index, const char *const *actor_labels, const char *const *actor_exprs, size_t n_actors,
+                  const char *const *topic_labels, const char *const *topic_exprs, size_t n_topics,
+                  const nq_filter *filter, const nq_rank_options *opt, nq_rank_result *out, nq_error *err);
+void nq_rank_result_free(nq_rank_result *r);
+
 /* Concordance (keyword in context). */
 typedef enum nq_kwic_sort {
     NQ_KWIC_CORPUS = 0,      /* corpus order */
