@@ -11,38 +11,9 @@
 #include <string.h>
 
 #include "error.h"
+#include "forward.h"
 #include "structure.h"
 #include "vec.h"
-
-/* The term at every position of the corpus. */
-static nq_status rebuild_stream(const nq_index *ix, uint32_t **out, nq_error *err)
-{
-    uint64_t N = ix->strc.tokens;
-    uint32_t *stream = malloc((N ? N : 1) * sizeof *stream), *buf = NULL;
-    size_t cap = 0;
-    if (!stream)
-        return nq_fail(err, NQ_ERR_NOMEM, "out of memory rebuilding %llu tokens", (unsigned long long)N);
-    for (uint32_t t = 0; t < ix->lex.n_terms; t++) {
-        uint64_t cf = nq_packed_get(&ix->lex.cf, t);
-        nq_posting_list pl;
-        if (NQ_RESERVE(buf, cap, cf)) {
-            free(stream);
-            free(buf);
-            return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
-        }
-        if (nq_postings_list(&ix->post, t, cf, &pl) || nq_posting_list_decode(&pl, buf, ix->simd)) {
-            free(stream);
-            free(buf);
-            return nq_fail(err, NQ_ERR_CORRUPT, "%s: postings of term %u do not decode", ix->path, t);
-        }
-        for (uint64_t i = 0; i < cf; i++)
-            if (buf[i] < N)
-                stream[buf[i]] = t;
-    }
-    free(buf);
-    *out = stream;
-    return NQ_OK;
-}
 
 /* Open addressing over n-id keys; counts, documents, and the last document
  * seen (windows come in position order, so documents in order). */
@@ -278,7 +249,7 @@ nq_status nq_top_subcorpus(nq_index *ix, const nq_subcorpus *sc, int n, size_t k
         return st;
     uint32_t *stream = NULL;
     table t = {0};
-    st = rebuild_stream(ix, &stream, err);
+    st = nq_forward_build(ix, &stream, err);
     if (!st && table_init(&t, n, 1 << 16))
         st = nq_fail(err, NQ_ERR_NOMEM, "out of memory");
     if (!st)

@@ -31,6 +31,7 @@ static const char *usage_main =
     "  kwic INDEX EXPR           concordance lines from the original text\n"
     "  docs INDEX EXPR           documents that contain an expression\n"
     "  assoc INDEX A B           association of two expressions (counts and measures)\n"
+    "  collocates INDEX A        the words that stand next to an expression\n"
     "  rank INDEX --actors F --topics F   actor x topic pairs ranked by a measure\n"
     "  tokenize INPUT...         show the tokens, sentences and paragraphs the index counts\n"
     "\n"
@@ -92,6 +93,13 @@ static const char *usage_rank =
     "Lexicon files: one entry a line, LABEL<TAB>variant | variant | ... (see\n"
     "data/lexicons/README.md; data/lexicons/actors-fr.tsv and topics-fr.tsv).\n"
     "  --matrix                the actor x topic grid of the measure instead\n" FILTER_HELP;
+static const char *usage_collocates =
+    "usage: ngramq collocates INDEX A [--scope window:K|sentence|paragraph|document] [--measure logdice]\n"
+    "                         [-k 20] [--min-count 3] [--stopwords fr|none|FILE] [--all] [filters] [--format F]\n"
+    "\n"
+    "The words that stand next to A, ranked by the measure (default logdice) at the\n"
+    "scope (default window:5), with the counts behind each score; attraction only\n"
+    "(O11 > E11) unless --all; French function words left out unless --stopwords none.\n" FILTER_HELP;
 static const char *usage_kwic =
     "usage: ngramq kwic INDEX EXPR [--width 60] [--limit 50] [--sample N --seed S]\n"
     "                   [--sort corpus|left|right|date] [filters] [--format F]\n"
@@ -987,6 +995,52 @@ static int cmd_rank(int argc, char **argv)
     return status;
 }
 
+static int cmd_collocates(int argc, char **argv)
+{
+    query_args q = {0};
+    int code;
+    if (parse_query(argc, argv, usage_collocates, &q, &code))
+        return code;
+    if (q.n_rest != 1)
+        return fail("%s", "collocates takes one expression (see ngramq collocates --help)");
+    nq_colloc_options o;
+    nq_colloc_options_init(&o);
+    if (q.scope.kind)
+        o.scope = q.scope;
+    if (q.measure && (!strcmp(q.measure, "all") || nq_measure_parse(q.measure, &o.measure)))
+        return fail("%s", "collocates takes one --measure (default logdice)");
+    if (q.min_count_given)
+        o.min_count = q.min_count;
+    o.all = q.all;
+    o.k = (size_t)q.k;
+    if (q.stopwords)
+        o.stopwords = q.stopwords;
+    nq_index *ix = open_index(q.index);
+    if (!ix)
+        return 1;
+    nq_colloc_result r;
+    nq_error err = {0};
+    if (nq_collocates(ix, q.rest[0], strlen(q.rest[0]), &q.filter, &o, &r, &err) != NQ_OK) {
+        nq_index_close(ix);
+        return fail("%s", err.message);
+    }
+    const char *cols[32] = {"term"};
+    const char *measure = nq_measure_name(o.measure);
+    size_t ncols = assoc_columns(cols, 1, measure);
+    out_table t;
+    out_init(&t, cols, ncols);
+    for (size_t i = 0; i < r.n_rows; i++) {
+        out_row(&t);
+        out_str(&t, 0, r.rows[i].term);
+        assoc_cells(&t, 1, &r.rows[i].counts, measure);
+    }
+    out_print(stdout, &t, q.fmt, 0);
+    out_free(&t);
+    nq_colloc_result_free(&r);
+    nq_index_close(ix);
+    return 0;
+}
+
 /* Date as shown in rows: YYYY-MM-DD, or shorter when partly unknown. */
 static void date_cell(out_table *t, size_t col, uint32_t date)
 {
@@ -1302,6 +1356,8 @@ int main(int argc, char **argv)
         return cmd_assoc(sub_argc, sub_argv);
     if (!strcmp(cmd, "rank"))
         return cmd_rank(sub_argc, sub_argv);
+    if (!strcmp(cmd, "collocates"))
+        return cmd_collocates(sub_argc, sub_argv);
     if (!strcmp(cmd, "tokenize"))
         return cmd_tokenize(sub_argc, sub_argv);
     fprintf(stderr, "ngramq: unknown command '%s'\n\n%s", cmd, usage_main);

@@ -430,6 +430,36 @@ nq_status nq_rank(nq_index *index, const char *const *actor_labels, const char *
                   const nq_filter *filter, const nq_rank_options *opt, nq_rank_result *out, nq_error *err);
 void nq_rank_result_free(nq_rank_result *r);
 
+/* The words that stand next to an expression. */
+typedef struct nq_colloc_options {
+    nq_scope scope;          /* window:5 by default */
+    nq_measure measure;      /* logdice by default */
+    size_t k;                /* rows (20) */
+    uint64_t min_count;      /* O11 >= min_count (3) */
+    int all;                 /* 0: attraction only (O11 > E11) */
+    const char *stopwords;   /* "fr" (default: the built-in French list), "none", or a file */
+} nq_colloc_options;
+
+void nq_colloc_options_init(nq_colloc_options *opt);
+
+typedef struct nq_colloc_row {
+    char *term;              /* the collocate, a term of the lexicon */
+    nq_assoc_counts counts;  /* A = the expression, B = the term */
+    int defined;
+    double score;
+} nq_colloc_row;
+
+typedef struct nq_colloc_result {
+    nq_colloc_row *rows;     /* score descending (undefined last), ties by the term's bytes */
+    size_t n_rows;
+} nq_colloc_result;
+
+/* Every term's counts with the expression at the scope, in the filtered
+ * corpus; the k best by the measure. */
+nq_status nq_collocates(nq_index *index, const char *expr, size_t len, const nq_filter *filter,
+                        const nq_colloc_options *opt, nq_colloc_result *out, nq_error *err);
+void nq_colloc_result_free(nq_colloc_result *r);
+
 /* Concordance (keyword in context). */
 typedef enum nq_kwic_sort {
     NQ_KWIC_CORPUS = 0,      /* corpus order */
