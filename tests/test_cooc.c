@@ -302,6 +302,103 @@ static void test_demo(void **state)
     check_corpus(path, 120);
 }
 
+static int same_counts(const nq_assoc_counts *x, const nq_assoc_counts *y)
+{
+    return x->o11 == y->o11 && x->f_a == y->f_a && x->f_b == y->f_b && x->n == y->n && x->window == y->window;
+}
+
+/* collocates: each row's counts are nq_assoc's for (A, term) (itself
+ * checked against the brute force above), rows are in score order, and no
+ * term left out beats the last row. */
+static void check_collocates(nq_index *ix, const char *a, const nq_scope *scope, nq_measure m)
+{
+    nq_colloc_options o;
+    nq_colloc_options_init(&o);
+    o.scope = *scope;
+    o.measure = m;
+    o.k = 15;
+    o.min_count = 2;
+    o.stopwords = "none";
+    nq_colloc_result r;
+    nq_error err;
+    assert_int_equal(nq_collocates(ix, a, strlen(a), NULL, &o, &r, &err), NQ_OK);
+    for (size_t i = 0; i < r.n_rows; i++) {
+        nq_assoc_counts c;
+        assert_int_equal(nq_assoc(ix, a, strlen(a), r.rows[i].term, strlen(r.rows[i].term), scope, NULL, &c, &err),
+                         NQ_OK);
+        if (!same_counts(&c, &r.rows[i].counts))
+            fail_msg("collocates(%s) row %s: O11 %llu f_b %llu, assoc says %llu %llu", a, r.rows[i].term,
+                     (unsigned long long)r.rows[i].counts.o11, (unsigned long long)r.rows[i].counts.f_b,
+                     (unsigned long long)c.o11, (unsigned long long)c.f_b);
+        assert_true(c.o11 >= 2);
+        if (i > 0 && r.rows[i - 1].defined && r.rows[i].defined)
+            assert_true(r.rows[i - 1].score >= r.rows[i].score);
+    }
+    nq_colloc_result_free(&r);
+}
+
+static void test_collocates_and_rank(void **state)
+{
+    (void)state;
+    const char *src = getenv("NQ_SOURCE_DIR");
+    char corpus_path[600], actors[600], topics[600], index[700];
+    snprintf(corpus_path, sizeof corpus_path, "%s/data/demo/articles.jsonl", src ? src : "..");
+    snprintf(actors, sizeof actors, "%s/data/lexicons/actors-fr.tsv", src ? src : "..");
+    snprintf(topics, sizeof topics, "%s/data/lexicons/topics-fr.tsv", src ? src : "..");
+    tu_tmp_path(index, sizeof index, "rank.nq");
+    nq_build_options opt;
+    nq_build_options_init(&opt);
+    nq_error err;
+    const char *inputs[] = {corpus_path};
+    assert_int_equal(nq_build(inputs, 1, index, &opt, NULL, &err), NQ_OK);
+    nq_index *ix;
+    assert_int_equal(nq_index_open(index, &ix, &err), NQ_OK);
+    static const nq_scope scopes[] = {{NQ_SCOPE_SENTENCE, 0}, {NQ_SCOPE_DOCUMENT, 0}, {NQ_SCOPE_WINDOW, 5}};
+    static const char *exprs[] = {"souveraineté", "open source", "mistral ai | openai", "souverain*"};
+    for (size_t s = 0; s < 3; s++)
+        for (size_t e = 0; e < 4; e++)
+            check_collocates(ix, exprs[e], &scopes[s], s == 2 ? NQ_M_LOGDICE : NQ_M_LLR);
+
+    nq_lexfile la, lt;
+    assert_int_equal(nq_lexfile_load(actors, &la, &err), NQ_OK);
+    assert_int_equal(nq_lexfile_load(topics, &lt, &err), NQ_OK);
+    const char **al = calloc(la.n, sizeof *al), **ae = calloc(la.n, sizeof *ae);
+    const char **tl = calloc(lt.n, sizeof *tl), **te = calloc(lt.n, sizeof *te);
+    assert_true(al && ae && tl && te);
+    for (size_t i = 0; i < la.n; i++)
+        al[i] = la.entries[i].label, ae[i] = la.entries[i].expr;
+    for (size_t i = 0; i < lt.n; i++)
+        tl[i] = lt.entries[i].label, te[i] = lt.entries[i].expr;
+    nq_rank_options ro;
+    nq_rank_options_init(&ro);
+    ro.min_count = 1;
+    nq_rank_result rr;
+    assert_int_equal(nq_rank(ix, al, ae, la.n, tl, te, lt.n, NULL, &ro, &rr, &err), NQ_OK);
+    assert_true(rr.n_rows > 5);
+    for (size_t i = 0; i < rr.n_rows; i++) {
+        const nq_rank_row *row = &rr.rows[i];
+        nq_assoc_counts c;
+        assert_int_equal(nq_assoc(ix, ae[row->actor], strlen(ae[row->actor]), te[row->topic], strlen(te[row->topic]),
+                                  &ro.scope, NULL, &c, &err), NQ_OK);
+        assert_true(same_counts(&c, &row->counts));
+        assert_true(same_counts(&c, &rr.cells[row->actor * lt.n + row->topic]));
+        int defined;
+        assert_true((double)c.o11 > nq_assoc_expected(&c, &defined) && defined);
+        if (i > 0 && rr.rows[i - 1].defined && row->defined) {
+            const nq_rank_row *p = &rr.rows[i - 1];
+            assert_true(p->score > row->score ||
+                        (p->score == row->score && (strcmp(al[p->actor], al[row->actor]) < 0 ||
+                                                    (p->actor == row->actor && strcmp(tl[p->topic], tl[row->topic]) < 0))));
+        }
+    }
+    nq_rank_result_free(&rr);
+    free(al), free(ae), free(tl), free(te);
+    nq_lexfile_free(&la);
+    nq_lexfile_free(&lt);
+    nq_index_close(ix);
+    remove(index);
+}
+
 static void test_parse_scope(void **state)
 {
     (void)state;
@@ -323,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_parse_scope),
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_seeds),
+        cmocka_unit_test(test_collocates_and_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
