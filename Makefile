@@ -26,6 +26,11 @@ demo: build
 	$(NGRAMQ) count $(DEMO_INDEX) "souverain*" "open source | logiciel libre" --by year --relative --format table
 	$(NGRAMQ) kwic $(DEMO_INDEX) "souveraineté numérique | souveraineté technologique" --width 50 --limit 8 --format table
 	$(NGRAMQ) docs $(DEMO_INDEX) "Mistral AI" -k 5 --format table
+	$(NGRAMQ) collocates $(DEMO_INDEX) "souveraineté" -k 8 --format table
+	@echo "--- The founding question: how strongly is \"souveraineté\" associated with \"open source\"?"
+	$(NGRAMQ) assoc $(DEMO_INDEX) "souveraineté" "open source" --scope sentence --format table
+	$(NGRAMQ) assoc $(DEMO_INDEX) "souverain*" "open source | logiciel libre" --scope document --measure llr --by year --format table
+	$(NGRAMQ) rank $(DEMO_INDEX) --actors data/lexicons/actors-fr.tsv --topics data/lexicons/topics-fr.tsv --scope sentence --measure llr --format table
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
