@@ -23,7 +23,7 @@ json_get() { # json_get FILE EXPR: prints a Python expression over the parsed JS
 # --- usage and help -------------------------------------------------------
 "$bin" >/dev/null 2>&1; check "no arguments exits 2" test $? -eq 2
 "$bin" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
-for c in build info count top tokenize kwic docs; do
+for c in build info count top tokenize kwic docs assoc collocates rank; do
     "$bin" $c --help >"$tmp/help" 2>&1; check "$c --help exits 0" test $? -eq 0
     check "$c --help prints usage" grep -q "usage: ngramq $c" "$tmp/help"
 done
@@ -125,6 +125,38 @@ done
 "$bin" count "$idx" "open source" "IA | intelligence artificielle" "souverain*" --from 2024 --to 2024-12-31 --source "La Lettre du silicium" --source "Chroniques du calcul" \
     --source "L'Hebdo des algorithmes" --source "Le Guetteur numérique" --source "Courrier des données" --format tsv | cut -f2,3 >"$tmp/c_f.tsv"
 check "filtered counts equal the counts of the filtered corpus" cmp -s "$tmp/c_sub.tsv" "$tmp/c_f.tsv"
+
+# --- co-occurrence: assoc, collocates, rank -----------------------------------
+"$bin" assoc "$idx" "souveraineté" "open source" --format json >"$tmp/as.json"
+check "assoc has the documented keys" test "$(json_get "$tmp/as.json" "all(k in j for k in ['a','b','scope','O11','f_a','f_b','N','E11','freq','pmi','npmi','mi3','llr','simple_ll','chi2','tscore','zscore','dice','logdice','jaccard'])")" = True
+check "assoc: sentence scope by default, N = sentences" test "$(json_get "$tmp/as.json" "j['scope'] == 'sentence' and j['N'] == $(json_get "$tmp/info.json" "j['sentences']")")" = True
+check "assoc: dice as ASSOCIATION.md writes it" test "$(json_get "$tmp/as.json" "abs(j['dice'] - 2 * j['O11'] / (j['f_a'] + j['f_b'])) < 1e-9")" = True
+"$bin" assoc "$idx" "souveraineté" "open source" --scope window:5 --format json >"$tmp/aw.json"
+check "window scope: set-only measures are null" test "$(json_get "$tmp/aw.json" "j['npmi'] is None and j['llr'] is None and j['chi2'] is None and j['jaccard'] is None and j['N'] == $(json_get "$tmp/info.json" "j['tokens']")")" = True
+check "window scope: E11 = f_a f_b 2k / N" test "$(json_get "$tmp/aw.json" "abs(j['E11'] - j['f_a'] * j['f_b'] * 10 / j['N']) < 1e-6")" = True
+"$bin" assoc "$idx" "souveraineté" "zzzqqq" --format json >"$tmp/az.json"
+check "an absent word: O11 0, undefined pmi is null" test "$(json_get "$tmp/az.json" "j['O11'] == 0 and j['pmi'] is None")" = True
+"$bin" assoc "$idx" "souveraineté" "zzzqqq" --format table >"$tmp/az.txt"
+check "undefined measures print - in tables" grep -q " - " "$tmp/az.txt"
+"$bin" assoc "$idx" "souverain*" "open source" --scope document --by year --format json >"$tmp/ay.json"
+check "assoc --by year: documents add up" test "$(json_get "$tmp/ay.json" "sum(r['N'] for r in j)")" -eq "$(json_get "$tmp/info.json" "j['documents']")"
+"$bin" assoc "$idx" "souverain*" "open source" --scope document --format json >"$tmp/ad.json"
+check "assoc --by year: O11 adds up at document scope" test "$(json_get "$tmp/ay.json" "sum(r['O11'] for r in j)")" -eq "$(json_get "$tmp/ad.json" "j['O11']")"
+"$bin" assoc "$idx" a b --scope phrase >/dev/null 2>"$tmp/err"; check "a bad scope is refused" grep -q "window:K" "$tmp/err"
+"$bin" assoc "$idx" a b --measure foo >/dev/null 2>"$tmp/err"; check "a bad measure is refused" grep -q "unknown measure" "$tmp/err"
+"$bin" collocates "$idx" "souveraineté" -k 5 --format json >"$tmp/co.json"
+check "collocates: at most k rows, attraction only" test "$(json_get "$tmp/co.json" "len(j) <= 5 and all(r['O11'] > r['E11'] and r['O11'] >= 3 for r in j)")" = True
+"$bin" collocates "$idx" "IA" -k 50 --min-count 1 --stopwords none --format json >"$tmp/co2.json"
+check "collocates --stopwords none keeps function words" test "$(json_get "$tmp/co2.json" "any(r['term'] in ('de', 'la', \"l'\") for r in j)")" = True
+"$bin" collocates "$idx" "IA" -k 50 --min-count 1 --format json >"$tmp/co3.json"
+check "collocates: the French stopwords by default" test "$(json_get "$tmp/co3.json" "not any(r['term'] in ('de', 'la', \"l'\") for r in j)")" = True
+"$bin" rank "$idx" --actors "$src/data/lexicons/actors-fr.tsv" --topics "$src/data/lexicons/topics-fr.tsv" --format json >"$tmp/rk.json"
+check "rank: rows with counts, llr descending" test "$(json_get "$tmp/rk.json" "len(j) > 0 and all(k in j[0] for k in ['actor','topic','O11','f_a','f_b','N','E11','llr']) and [r['llr'] for r in j] == sorted((r['llr'] for r in j), reverse=True)")" = True
+"$bin" rank "$idx" --actors "$src/data/lexicons/actors-fr.tsv" --topics "$src/data/lexicons/topics-fr.tsv" --matrix --format tsv >"$tmp/rm.tsv"
+check "rank --matrix: one row per actor" test "$(($(wc -l <"$tmp/rm.tsv") - 1))" -eq "$(grep -c "$(printf '\t')" "$src/data/lexicons/actors-fr.tsv")"
+printf 'Meta\tmeta\nsans tabulation\n' >"$tmp/bad.tsv"
+"$bin" rank "$idx" --actors "$tmp/bad.tsv" --topics "$src/data/lexicons/topics-fr.tsv" >/dev/null 2>"$tmp/err"
+check "a bad lexicon line is named" grep -q "bad.tsv:2" "$tmp/err"
 
 # --- bad input: reported with file:line, counted, build goes on -------------
 bad_in=$tmp/bad.jsonl
