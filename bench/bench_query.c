@@ -102,6 +102,64 @@ static void time_postings(nq_index *ix, const char *const *exprs, size_t n, time
     }
 }
 
+static const char *assoc_pairs[][2] = {
+    {"souveraineté", "numérique"}, {"macron", "président"}, {"intelligence artificielle", "europe"},
+    {"open source", "logiciel*"}, {"gouvernement", "réforme | réformes"}, {"nucléaire", "énergie"}};
+
+/* The first 20 entries of the shipped lexicons (NQ_SOURCE_DIR or ".."). */
+static int lexicon20(const char *name, const char **labels, const char **exprs, nq_lexfile *l)
+{
+    const char *src = getenv("NQ_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lexicons/%s", src ? src : "..", name);
+    nq_error err;
+    if (nq_lexfile_load(path, l, &err) != NQ_OK)
+        return 0;
+    int n = l->n < 20 ? (int)l->n : 20;
+    for (int i = 0; i < n; i++)
+        labels[i] = l->entries[i].label, exprs[i] = l->entries[i].expr;
+    return n;
+}
+
+static void time_cooc(nq_index *ix, int rounds, timer *assoc, timer *assoc_w, timer *rank, timer *colloc)
+{
+    nq_error err;
+    nq_scope sentence = {NQ_SCOPE_SENTENCE, 0}, window = {NQ_SCOPE_WINDOW, 5};
+    const char *al[20], *ae[20], *tl[20], *te[20];
+    nq_lexfile la = {0}, lt = {0};
+    int na = lexicon20("actors-fr.tsv", al, ae, &la), nt = lexicon20("topics-fr.tsv", tl, te, &lt);
+    for (int r = 0; r < rounds; r++) {
+        for (size_t i = 0; i < N_OF(assoc_pairs); i++) {
+            nq_assoc_counts c;
+            const char *a = assoc_pairs[i][0], *b = assoc_pairs[i][1];
+            double t0 = now_us();
+            nq_assoc(ix, a, strlen(a), b, strlen(b), &sentence, NULL, &c, &err);
+            tick(assoc, now_us() - t0);
+            t0 = now_us();
+            nq_assoc(ix, a, strlen(a), b, strlen(b), &window, NULL, &c, &err);
+            tick(assoc_w, now_us() - t0);
+        }
+        if (na && nt) {
+            nq_rank_options o;
+            nq_rank_options_init(&o);
+            nq_rank_result rr;
+            double t0 = now_us();
+            if (nq_rank(ix, al, ae, (size_t)na, tl, te, (size_t)nt, NULL, &o, &rr, &err) == NQ_OK)
+                nq_rank_result_free(&rr);
+            tick(rank, now_us() - t0);
+        }
+        nq_colloc_options co;
+        nq_colloc_options_init(&co);
+        nq_colloc_result cr;
+        double t0 = now_us();
+        if (nq_collocates(ix, "macron", 6, NULL, &co, &cr, &err) == NQ_OK)
+            nq_colloc_result_free(&cr);
+        tick(colloc, now_us() - t0);
+    }
+    nq_lexfile_free(&la);
+    nq_lexfile_free(&lt);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -112,7 +170,8 @@ int main(int argc, char **argv)
     nq_error err;
     nq_index *ix;
     timer t_open = {0}, t_term = {0}, t_phrase = {0}, t_post = {0}, t_long = {0}, t_wild = {0}, t_filt = {0},
-          t_top = {0}, t_by = {0}, t_docs = {0}, t_kwic = {0};
+          t_top = {0}, t_by = {0}, t_docs = {0}, t_kwic = {0}, t_assoc = {0}, t_assoc_w = {0}, t_rank = {0},
+          t_colloc = {0};
     for (int i = 0; i < 20; i++) {
         double t0 = now_us();
         if (nq_index_open(argv[1], &ix, &err) != NQ_OK) {
@@ -164,6 +223,8 @@ int main(int argc, char **argv)
             tick(&t_kwic, now_us() - t0);
         }
     }
+    if (positions)
+        time_cooc(ix, repeats / 10 + 1, &t_assoc, &t_assoc_w, &t_rank, &t_colloc);
     printf("{\n");
     report("index_open", t_open.t, t_open.n);
     report("count_term", t_term.t, t_term.n);
@@ -177,6 +238,10 @@ int main(int argc, char **argv)
         report("count_by_year", t_by.t, t_by.n);
         report("docs_k20", t_docs.t, t_docs.n);
         report("kwic_50_lines", t_kwic.t, t_kwic.n);
+        report("assoc_sentence", t_assoc.t, t_assoc.n);
+        report("assoc_window5", t_assoc_w.t, t_assoc_w.n);
+        report("rank_20x20_sentence", t_rank.t, t_rank.n);
+        report("collocates_window5", t_colloc.t, t_colloc.n);
     }
     printf("\n}\n");
     nq_index_close(ix);
