@@ -36,7 +36,7 @@ typedef struct cooc {
     uint32_t *bucket_of;     /* term -> bucket */
     uint32_t *first;         /* nb + 1: first term of each bucket, first[nb] = n_terms */
     uint64_t *begin;         /* nb + 1: bucket starts in keys */
-    uint32_t *keys;          /* then the kept keys, compacted to each bucket's front */
+    uint32_t *keys;          /* the scattered keys of every bucket (freed once counted) */
     uint64_t *n_kept;        /* per bucket */
     uint32_t **counts;       /* per bucket: counts of the kept keys */
     uint64_t *distinct;      /* per bucket: ordered pairs with count >= 1 */
@@ -239,8 +239,9 @@ static inline void keep(cooc *c, uint32_t b, uint32_t key, uint64_t run, uint32_
     }
 }
 
-/* Sorts bucket b, counts its runs, keeps the pairs seen min_count times:
- * their keys go to the front of the bucket, their counts to counts[b]. */
+/* Counts bucket b (sorted, or in dense counters), merges in the triangle's
+ * pairs of its terms, and keeps the pairs seen min_count times in
+ * kept[b] and counts[b]. */
 static int count_bucket(cooc *c, uint32_t b, scratch *s)
 {
     uint64_t n = c->begin[b + 1] - c->begin[b];
