@@ -9,6 +9,7 @@
 #include "format.h"
 #include "lexicon.h"
 #include "ngram_count.h"
+#include "cooc_matrix.h"
 #include "ngram_table.h"
 #include "postings.h"
 #include "segment_write.h"
@@ -23,6 +24,8 @@ void nq_build_options_init(nq_build_options *opt)
     opt->batch_bytes = 32u << 20;
     opt->positions = 1;
     opt->store_text = 1;
+    opt->cooc_window = 5;
+    opt->cooc_min_count = 3;
     opt->fields = (nq_field_names){"id", "date", "source", "title", "text"};
 }
 
@@ -92,15 +95,15 @@ static nq_status sort_lexicon(nq_corpus *c, int threads, lexicon_order *o, nq_er
 }
 
 /* Sections written before the n-grams are counted, in file order. */
-enum { PART_TDIR, PART_TOFF, PART_TEXT, PART_STRC, PART_PDIR, PART_POST, N_PARTS };
+enum { PART_TDIR, PART_TOFF, PART_TEXT, PART_STRC, PART_PDIR, PART_POST, PART_COOC, N_PARTS };
 
 typedef struct built_part {
     uint8_t *data;
     size_t len;
 } built_part;
 
-static const uint32_t part_ids[N_PARTS] = {NQ_SEC_TDIR, NQ_SEC_TOFF, NQ_SEC_TEXT,
-                                           NQ_SEC_STRC, NQ_SEC_PDIR, NQ_SEC_POST};
+static const uint32_t part_ids[N_PARTS] = {NQ_SEC_TDIR, NQ_SEC_TOFF, NQ_SEC_TEXT, NQ_SEC_STRC,
+                                           NQ_SEC_PDIR, NQ_SEC_POST, NQ_SEC_COOC};
 
 typedef struct segment_parts {
     nq_corpus *corpus;
@@ -222,6 +225,15 @@ static nq_status build_positions(nq_corpus *c, const lexicon_order *lex, const n
                              &parts[PART_PDIR].len, err);
 }
 
+/* COOC: pairs within the window, counted once at build time so that
+ * collocates of a word are a row read. */
+static nq_status build_cooc(const nq_corpus *c, const nq_build_options *opt, int threads, built_part *parts,
+                            nq_error *err)
+{
+    nq_cooc_build in = {c->stream, c->len, (uint32_t)c->terms.n, opt->cooc_window, opt->cooc_min_count, threads};
+    return nq_cooc_matrix_build(&in, &parts[PART_COOC].data, &parts[PART_COOC].len, err);
+}
+
 /* Writes the parts built so far and lets the kernel start writing them to
  * disk while the n-grams are counted, so that the final fsync has less to
  * wait for; their memory is freed before counting, the build's peak. */
@@ -250,6 +262,8 @@ static nq_status check_options(const nq_build_options *opt, nq_error *err)
         return nq_fail(err, NQ_ERR_ARG, "--max-n must be between 1 and %d", NQ_MAX_ORDER);
     if (opt->min_count < 1)
         return nq_fail(err, NQ_ERR_ARG, "--min-count must be at least 1");
+    if (opt->cooc_window > 16)
+        return nq_fail(err, NQ_ERR_ARG, "--window must be between 1 and 16 (0: no co-occurrence matrix)");
     if (opt->postings_codec != NQ_POSTINGS_COMPACT && opt->postings_codec != NQ_POSTINGS_FAST)
         return nq_fail(err, NQ_ERR_ARG, "unknown postings codec %d", (int)opt->postings_codec);
     if (opt->threads < 0 || opt->threads > 1024)
@@ -295,7 +309,11 @@ static nq_status finish_build(nq_corpus *c, const char *out_path, const nq_build
     }
     if (!st && opt->positions)
         st = build_positions(c, &lex, opt, threads, parts.parts, err);
+    double t_cooc = nq_now_seconds();
+    if (!st && opt->positions && opt->cooc_window)
+        st = build_cooc(c, opt, threads, parts.parts, err);
     double t_parts = nq_now_seconds();
+    stats->seconds_cooc = t_parts - t_cooc;
     if (!st)
         st = write_parts(&w, &parts, err);
     t_write += nq_now_seconds() - t_parts;

@@ -225,6 +225,68 @@ static nq_status tally_init(tally *t, uint64_t n_terms, nq_error *err)
     return NQ_OK;
 }
 
+/* The matrix answers a single word's window collocates, whole corpus, when
+ * it was built for that window and keeps every pair the threshold lets in:
+ * the same counts as the postings give, as a row read. */
+static int matrix_term(nq_index *ix, const char *expr, size_t len, const nq_filter *filter,
+                       const nq_colloc_options *opt, uint32_t *term)
+{
+    if (!ix->has_cooc || nq_filter_active(filter) || opt->scope.kind != NQ_SCOPE_WINDOW ||
+        nq_index_need(ix, NQ_PART_COOC, NULL) || nq_cooc_window(&ix->cooc) != opt->scope.window ||
+        opt->min_count < nq_cooc_min_count(&ix->cooc))
+        return 0;
+    nq_expr e;
+    if (nq_expr_parse(ix, expr, len, &e, NULL))
+        return 0;
+    size_t n = nq_expr_simple(&e, term, 1);
+    nq_expr_free(&e);
+    return n == 1;
+}
+
+static nq_status matrix_tally(const nq_index *ix, uint32_t a, tally *t, nq_error *err)
+{
+    nq_cooc_iter it;
+    if (nq_cooc_row(&ix->cooc, a, &it))
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: co-occurrence row of term %u does not decode", ix->path, a);
+    uint32_t b;
+    uint64_t count;
+    int r;
+    while ((r = nq_cooc_next(&it, &b, &count)) == 1)
+        if (b < ix->lex.n_terms)
+            t->o11[b] = count;
+    if (r < 0)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: co-occurrence row of term %u does not decode", ix->path, a);
+    for (uint32_t x = 0; x < ix->lex.n_terms; x++)
+        t->f[x] = nq_packed_get(&ix->lex.cf, x);
+    return NQ_OK;
+}
+
+static nq_status collocates_from_matrix(nq_index *ix, uint32_t a, const nq_colloc_options *opt,
+                                        nq_colloc_result *out, nq_error *err)
+{
+    tally t = {0};
+    nq_stopwords *stop = NULL;
+    cand *c = NULL;
+    size_t n = 0;
+    nq_status st = load_stopwords(opt->stopwords, &stop, err);
+    if (!st)
+        st = tally_init(&t, ix->lex.n_terms, err);
+    if (!st)
+        st = matrix_tally(ix, a, &t, err);
+    if (!st) {
+        nq_assoc_counts base = {0, nq_packed_get(&ix->lex.cf, a), 0, ix->meta[NQ_META_TOKENS], opt->scope.window};
+        st = score_terms(ix, &t, &base, opt, stop, &c, &n, err);
+    }
+    if (!st)
+        st = fill_rows(ix, c, n, opt->k, out, err);
+    free(c);
+    tally_free(&t);
+    nq_stopwords_free(stop);
+    if (st)
+        nq_colloc_result_free(out);
+    return st;
+}
+
 nq_status nq_collocates(nq_index *ix, const char *expr, size_t len, const nq_filter *filter,
                         const nq_colloc_options *opt, nq_colloc_result *out, nq_error *err)
 {
@@ -234,6 +296,9 @@ nq_status nq_collocates(nq_index *ix, const char *expr, size_t len, const nq_fil
     nq_status st = nq_scope_check(ix, &opt->scope, err);
     if (st)
         return st;
+    uint32_t term;
+    if (matrix_term(ix, expr, len, filter, opt, &term))
+        return collocates_from_matrix(ix, term, opt, out, err);
     nq_subcorpus sc;
     nq_side a = {0};
     tally t = {0};

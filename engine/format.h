@@ -62,6 +62,7 @@ enum { NQ_CODEC_RAW = 0, NQ_CODEC_ZSTD = 1 };
 #define NQ_SEC_TEXT NQ_FOURCC('T', 'E', 'X', 'T')   /* stored text, zstd blocks */
 #define NQ_SEC_TOFF NQ_FOURCC('T', 'O', 'F', 'F')   /* token byte spans, zstd blocks */
 #define NQ_SEC_TDIR NQ_FOURCC('T', 'D', 'I', 'R')   /* stored text directory */
+#define NQ_SEC_COOC NQ_FOURCC('C', 'O', 'O', 'C')   /* window co-occurrence matrix */
 /* n-gram level n (2..8): 'N','G','0'+n,'\0' */
 #define NQ_SEC_NGRAM(n) NQ_FOURCC('N', 'G', '0' + (n), 0)
 

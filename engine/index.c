@@ -205,6 +205,19 @@ static nq_status load_text(nq_index *ix, nq_error *err)
     return st;
 }
 
+static nq_status load_cooc(nq_index *ix, nq_error *err)
+{
+    size_t len;
+    const uint8_t *p = nq_index_section(ix, NQ_SEC_COOC, &len);
+    if (!p)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%s: section COOC is missing", ix->path);
+    if (verify_id(ix, NQ_SEC_COOC, err))
+        return NQ_ERR_CORRUPT;
+    if (nq_cooc_open(&ix->cooc, p, len, ix->lex.n_terms, err))
+        return nq_wrap(err, NQ_ERR_CORRUPT, "%s: section COOC", ix->path);
+    return NQ_OK;
+}
+
 /* Level n, once level n-1 is loaded (nq_index_need loads parts in bit
  * order, and NQ_PART_NG_UPTO asks for every lower level). */
 static nq_status load_ngram_level(nq_index *ix, int n, nq_error *err)
@@ -231,6 +244,7 @@ static nq_status find_parts(nq_index *ix, nq_error *err)
     size_t len;
     ix->has_positions = nq_index_section(ix, NQ_SEC_STRC, &len) != NULL;
     ix->has_text = nq_index_section(ix, NQ_SEC_TEXT, &len) != NULL;
+    ix->has_cooc = nq_index_section(ix, NQ_SEC_COOC, &len) != NULL;
     for (int n = 2; n <= ix->max_n; n++) {
         const uint8_t *p;
         nq_status st = require(ix, NQ_SEC_NGRAM(n), &p, &len, err);
@@ -246,6 +260,10 @@ static nq_status load_part(nq_index *ix, unsigned part, nq_error *err)
         if (part == NQ_PART_NG(n))
             return load_ngram_level(ix, n, err);
     switch (part) {
+    case NQ_PART_COOC:
+        if (!ix->has_cooc)
+            return nq_fail(err, NQ_ERR_ARG, "this index has no co-occurrence matrix (built with --window 0)");
+        return load_cooc(ix, err);
     case NQ_PART_POSITIONS:
         if (!ix->has_positions)
             return nq_fail(err, NQ_ERR_ARG, "this index has no positional postings (built with --no-positions)");
@@ -278,6 +296,7 @@ nq_status nq_index_need(const nq_index *cix, unsigned parts, nq_error *err)
 nq_status nq_index_verify(nq_index *ix, nq_error *err)
 {
     unsigned parts = (ix->max_n >= 2 ? NQ_PART_NG_UPTO(ix->max_n) : 0) | NQ_PART_DOCS |
+                     (ix->has_cooc ? NQ_PART_COOC : 0) |
                      (ix->has_positions ? NQ_PART_POSITIONS : 0) |
                      (ix->has_text ? NQ_PART_TEXT : 0);
     nq_status st = nq_index_need(ix, parts, err);

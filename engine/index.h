@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "cooc_matrix.h"
 #include "lexicon.h"
 #include "ngram_table.h"
 #include "postings.h"
@@ -36,6 +37,8 @@ struct nq_index {
     nq_simd simd;                            /* decoding path (NQ_SIMD overrides) */
     int has_text;                            /* TEXT, TOFF and TDIR present */
     nq_text_store text;
+    int has_cooc;                            /* COOC present */
+    nq_cooc_view cooc;
 };
 
 /* Bytes of a raw section by id, or NULL when absent. */
@@ -44,7 +47,7 @@ const uint8_t *nq_index_section(const nq_index *ix, uint32_t id, size_t *len);
 const nq_section_entry *nq_index_section_entry(const nq_index *ix, uint32_t id);
 
 /* Parts of an index checked (checksums, structure) and opened on first use. */
-enum { NQ_PART_POSITIONS = 2u, NQ_PART_TEXT = 4u, NQ_PART_DOCS = 8u };
+enum { NQ_PART_COOC = 1u, NQ_PART_POSITIONS = 2u, NQ_PART_TEXT = 4u, NQ_PART_DOCS = 8u };
 /* n-gram level n (2..8) alone, and levels 2..n (a level's view needs the
  * size of the one before): a bigram query checks NG2 only. */
 #define NQ_PART_NG(n) (1u << (8 + (n)))

@@ -310,14 +310,14 @@ static int same_counts(const nq_assoc_counts *x, const nq_assoc_counts *y)
 /* collocates: each row's counts are nq_assoc's for (A, term) (itself
  * checked against the brute force above), rows are in score order, and no
  * term left out beats the last row. */
-static void check_collocates(nq_index *ix, const char *a, const nq_scope *scope, nq_measure m)
+static void check_collocates(nq_index *ix, const char *a, const nq_scope *scope, nq_measure m, uint64_t min_count)
 {
     nq_colloc_options o;
     nq_colloc_options_init(&o);
     o.scope = *scope;
     o.measure = m;
     o.k = 15;
-    o.min_count = 2;
+    o.min_count = min_count;
     o.stopwords = "none";
     nq_colloc_result r;
     nq_error err;
@@ -330,7 +330,7 @@ static void check_collocates(nq_index *ix, const char *a, const nq_scope *scope,
             fail_msg("collocates(%s) row %s: O11 %llu f_b %llu, assoc says %llu %llu", a, r.rows[i].term,
                      (unsigned long long)r.rows[i].counts.o11, (unsigned long long)r.rows[i].counts.f_b,
                      (unsigned long long)c.o11, (unsigned long long)c.f_b);
-        assert_true(c.o11 >= 2);
+        assert_true(c.o11 >= min_count);
         if (i > 0 && r.rows[i - 1].defined && r.rows[i].defined)
             assert_true(r.rows[i - 1].score >= r.rows[i].score);
     }
@@ -357,7 +357,32 @@ static void test_collocates_and_rank(void **state)
     static const char *exprs[] = {"souveraineté", "open source", "mistral ai | openai", "souverain*"};
     for (size_t s = 0; s < 3; s++)
         for (size_t e = 0; e < 4; e++)
-            check_collocates(ix, exprs[e], &scopes[s], s == 2 ? NQ_M_LOGDICE : NQ_M_LLR);
+            check_collocates(ix, exprs[e], &scopes[s], s == 2 ? NQ_M_LOGDICE : NQ_M_LLR, 2);
+    /* single words at window:5 and min-count 3 come from the matrix: the
+     * same rows as the postings give (a filter keeping every document
+     * takes the postings path) */
+    static const char *words[] = {"souveraineté", "ia", "mistral", "européenne", "de"};
+    nq_index_info info;
+    nq_index_get_info(ix, &info);
+    nq_filter all_docs = {1, 0, NULL, 0};
+    assert_int_equal(info.dated_documents, info.documents);
+    for (size_t w = 0; w < 5; w++) {
+        check_collocates(ix, words[w], &scopes[2], NQ_M_LOGDICE, 3);
+        nq_colloc_options o;
+        nq_colloc_options_init(&o);
+        o.k = 40;
+        o.stopwords = "none";
+        nq_colloc_result fast, slow;
+        assert_int_equal(nq_collocates(ix, words[w], strlen(words[w]), NULL, &o, &fast, &err), NQ_OK);
+        assert_int_equal(nq_collocates(ix, words[w], strlen(words[w]), &all_docs, &o, &slow, &err), NQ_OK);
+        assert_int_equal(fast.n_rows, slow.n_rows);
+        for (size_t i = 0; i < fast.n_rows; i++) {
+            assert_string_equal(fast.rows[i].term, slow.rows[i].term);
+            assert_true(same_counts(&fast.rows[i].counts, &slow.rows[i].counts));
+        }
+        nq_colloc_result_free(&fast);
+        nq_colloc_result_free(&slow);
+    }
 
     nq_lexfile la, lt;
     assert_int_equal(nq_lexfile_load(actors, &la, &err), NQ_OK);

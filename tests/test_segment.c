@@ -315,8 +315,8 @@ static void test_build_and_query(void **state)
     assert_int_equal(info.file_bytes, g_len);
     assert_int_equal(info.date_min, 20230101);
     /* Every section the format names, in the writer's order. */
-    static const char *const names[] = {"TDIR", "TOFF", "TEXT", "STRC", "PDIR", "POST", "META", "DOCS",
-                                        "SRCS", "LEXS", "LEXF", "NG2",  "NG3",  "NG4",  "NG5"};
+    static const char *const names[] = {"TDIR", "TOFF", "TEXT", "STRC", "PDIR", "POST", "COOC", "META",
+                                        "DOCS", "SRCS", "LEXS", "LEXF", "NG2",  "NG3",  "NG4",  "NG5"};
     assert_int_equal(info.n_sections, sizeof names / sizeof *names);
     for (size_t i = 0; i < info.n_sections; i++)
         assert_string_equal(info.sections[i].name, names[i]);

@@ -258,10 +258,10 @@ static void print_summary(const nq_build_stats *s, const char *out, const build_
             (unsigned long long)s->replaced_sequences);
     if (ui->hidden)
         fprintf(stderr, "  (%llu more diagnostics not shown)\n", (unsigned long long)ui->hidden);
-    fprintf(stderr, "  %.2f s (read+tokenize %.2f incl. text %.2f, lexicon %.2f, postings %.2f, n-grams %.2f, "
-            "write %.2f), %.1f MB/s\n",
+    fprintf(stderr, "  %.2f s (read+tokenize %.2f incl. text %.2f, lexicon %.2f, postings %.2f incl. "
+            "co-occurrence %.2f, n-grams %.2f, write %.2f), %.1f MB/s\n",
             s->seconds, s->seconds_read_tokenize, s->seconds_text, s->seconds_lexicon, s->seconds_postings,
-            s->seconds_count, s->seconds_write,
+            s->seconds_cooc, s->seconds_count, s->seconds_write,
             s->seconds > 0 ? mb / s->seconds : 0.0);
     fprintf(stderr, "  peak memory %.1f MB, index %.3f MB (%.2f x the text)\n", (double)ru.ru_maxrss / 1024.0,
             (double)s->index_bytes / 1e6, s->text_bytes ? (double)s->index_bytes / (double)s->text_bytes : 0.0);
@@ -282,13 +282,13 @@ static void print_stats_json(const nq_build_stats *s, const char *out)
     printf("}, \"records_skipped\": %llu, \"bad_dates\": %llu, \"replaced_sequences\": %llu, "
            "\"input_bytes\": %llu, \"text_bytes\": %llu, \"index_bytes\": %llu, \"seconds\": %.3f, "
            "\"seconds_read_tokenize\": %.3f, \"seconds_text\": %.3f, \"seconds_lexicon\": %.3f, "
-           "\"seconds_postings\": %.3f, \"seconds_ngrams\": %.3f, "
+           "\"seconds_postings\": %.3f, \"seconds_cooc\": %.3f, \"seconds_ngrams\": %.3f, "
            "\"seconds_write\": %.3f, \"peak_rss_bytes\": %llu}\n",
            (unsigned long long)s->records_skipped, (unsigned long long)s->bad_dates,
            (unsigned long long)s->replaced_sequences, (unsigned long long)s->bytes_read,
            (unsigned long long)s->text_bytes, (unsigned long long)s->index_bytes, s->seconds,
-           s->seconds_read_tokenize, s->seconds_text, s->seconds_lexicon, s->seconds_postings, s->seconds_count,
-           s->seconds_write, (unsigned long long)ru.ru_maxrss * 1024ull);
+           s->seconds_read_tokenize, s->seconds_text, s->seconds_lexicon, s->seconds_postings, s->seconds_cooc,
+           s->seconds_count, s->seconds_write, (unsigned long long)ru.ru_maxrss * 1024ull);
 }
 
 static int cmd_build(int argc, char **argv)
@@ -331,6 +331,14 @@ static int cmd_build(int argc, char **argv)
             opt.positions = 0;
         } else if (!strcmp(a, "--no-text")) {
             opt.store_text = 0;
+        } else if (!strcmp(a, "--window")) {
+            if (parse_uint(i + 1 < argc ? argv[++i] : NULL, 16, &v))
+                return fail("%s takes a number from 0 to 16", a);
+            opt.cooc_window = (uint32_t)v;
+        } else if (!strcmp(a, "--cooc-min-count")) {
+            if (parse_uint(i + 1 < argc ? argv[++i] : NULL, UINT32_MAX, &v) || v == 0)
+                return fail("%s takes a number of at least 1", a);
+            opt.cooc_min_count = (uint32_t)v;
         } else if (!strcmp(a, "--postings")) {
             const char *codec = ++i < argc ? argv[i] : "";
             if (strcmp(codec, "compact") && strcmp(codec, "fast"))

@@ -118,6 +118,8 @@ typedef struct nq_build_options {
     int positions;           /* positional postings and structure (1) */
     nq_postings_codec postings_codec;
     int store_text;          /* documents' text and token spans, for kwic (1) */
+    uint32_t cooc_window;    /* window of the co-occurrence matrix, 1..16 (5); 0: no matrix */
+    uint32_t cooc_min_count; /* pairs seen fewer times are left to the postings (3) */
     void (*on_diag)(void *user, const nq_diag *diag);
     void (*on_progress)(void *user, const nq_progress *progress);
     void *user;
@@ -137,6 +139,7 @@ typedef struct nq_build_stats {
     double seconds_read_tokenize, seconds_lexicon, seconds_count, seconds_write;
     double seconds_postings;             /* inverting and encoding positions */
     double seconds_text;                 /* compressing stored text (inside read_tokenize) */
+    double seconds_cooc;                 /* the co-occurrence matrix (inside postings) */
 } nq_build_stats;
 
 /* Fills options with the defaults above. */
