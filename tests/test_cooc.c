@@ -219,6 +219,11 @@ static void check_pair(nq_index *ix, const corpus *c, const query *a, const quer
     if (st)
         fail_msg("nq_assoc(\"%s\", \"%s\"): %s", a->text, b->text, err.message);
     brute(c, a, b, sc, keep_doc, &want);
+    nq_assoc_counts back;
+    assert_int_equal(nq_assoc(ix, b->text, strlen(b->text), a->text, strlen(a->text), sc, f, &back, &err), NQ_OK);
+    if (back.o11 != got.o11 || back.f_a != got.f_b || back.f_b != got.f_a)
+        fail_msg("\"%s\" / \"%s\" scope %d:%u: not symmetric (O11 %llu one way, %llu the other)", a->text, b->text,
+                 sc->kind, sc->window, (unsigned long long)got.o11, (unsigned long long)back.o11);
     if (got.o11 != want.o11 || got.f_a != want.f_a || got.f_b != want.f_b || got.n != want.n)
         fail_msg("\"%s\" / \"%s\" scope %d:%u: engine O11 %llu f_a %llu f_b %llu N %llu, brute force %llu %llu %llu %llu",
                  a->text, b->text, sc->kind, sc->window, (unsigned long long)got.o11, (unsigned long long)got.f_a,
