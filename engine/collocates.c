@@ -155,6 +155,30 @@ static nq_status load_stopwords(const char *spec, nq_stopwords **out, nq_error *
     return nq_stopwords_load(spec, out, err);
 }
 
+/* One candidate from its counts, when it passes the thresholds. */
+static nq_status consider(const nq_index *ix, uint32_t b, const nq_assoc_counts *k, const nq_colloc_options *opt,
+                          const nq_stopwords *stop, cand **c, size_t *cap, size_t *used, nq_error *err)
+{
+    char term[1024];
+    if (!k->o11 || k->o11 < opt->min_count)
+        return NQ_OK;
+    int defined;
+    double e11 = nq_assoc_expected(k, &defined);
+    if (!opt->all && !(defined && (double)k->o11 > e11))
+        return NQ_OK;
+    /* the word itself last: spelling it out is the dearest test */
+    size_t len = nq_lexicon_term(&ix->lex, b, term, sizeof term);
+    if (stop && nq_stopwords_has(stop, term, len < sizeof term ? len : sizeof term - 1))
+        return NQ_OK;
+    if (NQ_RESERVE(*c, *cap, *used + 1))
+        return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
+    cand *x = &(*c)[(*used)++];
+    x->term = b;
+    x->counts = *k;
+    x->defined = nq_measure_value(k, opt->measure, &x->score);
+    return NQ_OK;
+}
+
 /* The candidates that pass the thresholds, scored. */
 static nq_status score_terms(const nq_index *ix, const tally *t, const nq_assoc_counts *base,
                              const nq_colloc_options *opt, const nq_stopwords *stop, cand **out, size_t *n,
@@ -162,28 +186,16 @@ static nq_status score_terms(const nq_index *ix, const tally *t, const nq_assoc_
 {
     size_t cap = 0, used = 0;
     cand *c = NULL;
-    char term[1024];
-    for (uint32_t b = 0; b < ix->lex.n_terms; b++) {
-        if (!t->o11[b] || t->o11[b] < opt->min_count)
-            continue;
-        size_t len = nq_lexicon_term(&ix->lex, b, term, sizeof term);
-        if (stop && nq_stopwords_has(stop, term, len < sizeof term ? len : sizeof term - 1))
-            continue;
+    nq_status st = NQ_OK;
+    for (uint32_t b = 0; b < ix->lex.n_terms && !st; b++) {
         nq_assoc_counts k = *base;
         k.o11 = t->o11[b];
         k.f_b = t->f[b];
-        int defined;
-        double e11 = nq_assoc_expected(&k, &defined);
-        if (!opt->all && !(defined && (double)k.o11 > e11))
-            continue;
-        if (NQ_RESERVE(c, cap, used + 1)) {
-            free(c);
-            return nq_fail(err, NQ_ERR_NOMEM, "out of memory");
-        }
-        cand *x = &c[used++];
-        x->term = b;
-        x->counts = k;
-        x->defined = nq_measure_value(&k, opt->measure, &x->score);
+        st = consider(ix, b, &k, opt, stop, &c, &cap, &used, err);
+    }
+    if (st) {
+        free(c);
+        return st;
     }
     if (used)
         qsort(c, used, sizeof *c, cand_cmp);
@@ -243,44 +255,44 @@ static int matrix_term(nq_index *ix, const char *expr, size_t len, const nq_filt
     return n == 1;
 }
 
-static nq_status matrix_tally(const nq_index *ix, uint32_t a, tally *t, nq_error *err)
+/* The candidates of a matrix row: only the stored neighbours are visited. */
+static nq_status matrix_candidates(const nq_index *ix, uint32_t a, const nq_colloc_options *opt,
+                                   const nq_stopwords *stop, cand **c, size_t *n, nq_error *err)
 {
     nq_cooc_iter it;
-    if (nq_cooc_row(&ix->cooc, a, &it))
-        return nq_fail(err, NQ_ERR_CORRUPT, "%s: co-occurrence row of term %u does not decode", ix->path, a);
+    nq_assoc_counts k = {0, nq_packed_get(&ix->lex.cf, a), 0, ix->meta[NQ_META_TOKENS], opt->scope.window};
+    size_t cap = 0, used = 0;
     uint32_t b;
     uint64_t count;
-    int r;
-    while ((r = nq_cooc_next(&it, &b, &count)) == 1)
-        if (b < ix->lex.n_terms)
-            t->o11[b] = count;
-    if (r < 0)
-        return nq_fail(err, NQ_ERR_CORRUPT, "%s: co-occurrence row of term %u does not decode", ix->path, a);
-    for (uint32_t x = 0; x < ix->lex.n_terms; x++)
-        t->f[x] = nq_packed_get(&ix->lex.cf, x);
-    return NQ_OK;
+    int r = nq_cooc_row(&ix->cooc, a, &it) ? -1 : 1;
+    nq_status st = NQ_OK;
+    while (r == 1 && !st && (r = nq_cooc_next(&it, &b, &count)) == 1) {
+        if (b >= ix->lex.n_terms)
+            continue;
+        k.o11 = count;
+        k.f_b = nq_packed_get(&ix->lex.cf, b);
+        st = consider(ix, b, &k, opt, stop, c, &cap, &used, err);
+    }
+    if (!st && r < 0)
+        st = nq_fail(err, NQ_ERR_CORRUPT, "%s: co-occurrence row of term %u does not decode", ix->path, a);
+    if (!st && used)
+        qsort(*c, used, sizeof **c, cand_cmp);
+    *n = used;
+    return st;
 }
 
 static nq_status collocates_from_matrix(nq_index *ix, uint32_t a, const nq_colloc_options *opt,
                                         nq_colloc_result *out, nq_error *err)
 {
-    tally t = {0};
     nq_stopwords *stop = NULL;
     cand *c = NULL;
     size_t n = 0;
     nq_status st = load_stopwords(opt->stopwords, &stop, err);
     if (!st)
-        st = tally_init(&t, ix->lex.n_terms, err);
-    if (!st)
-        st = matrix_tally(ix, a, &t, err);
-    if (!st) {
-        nq_assoc_counts base = {0, nq_packed_get(&ix->lex.cf, a), 0, ix->meta[NQ_META_TOKENS], opt->scope.window};
-        st = score_terms(ix, &t, &base, opt, stop, &c, &n, err);
-    }
+        st = matrix_candidates(ix, a, opt, stop, &c, &n, err);
     if (!st)
         st = fill_rows(ix, c, n, opt->k, out, err);
     free(c);
-    tally_free(&t);
     nq_stopwords_free(stop);
     if (st)
         nq_colloc_result_free(out);
