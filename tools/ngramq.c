@@ -1032,15 +1032,18 @@ static int cmd_collocates(int argc, char **argv)
         nq_index_close(ix);
         return fail("%s", err.message);
     }
-    const char *cols[32] = {"term"};
+    const char *cols[32] = {"term", "scope"};
     const char *measure = nq_measure_name(o.measure);
-    size_t ncols = assoc_columns(cols, 1, measure);
+    size_t ncols = assoc_columns(cols, 2, measure);
+    char scope[32];
+    scope_text(&o.scope, scope, sizeof scope);
     out_table t;
     out_init(&t, cols, ncols);
     for (size_t i = 0; i < r.n_rows; i++) {
         out_row(&t);
         out_str(&t, 0, r.rows[i].term);
-        assoc_cells(&t, 1, &r.rows[i].counts, measure);
+        out_str(&t, 1, scope);
+        assoc_cells(&t, 2, &r.rows[i].counts, measure);
     }
     out_print(stdout, &t, q.fmt, 0);
     out_free(&t);
