@@ -145,11 +145,18 @@ static void brute(const corpus *c, const query *a, const query *b, const nq_scop
         r->window = sc->window;
         r->f_a = na;
         r->f_b = nb;
-        for (size_t i = 0; i < na; i++)
-            for (size_t j = 0; j < nb; j++) {
-                uint64_t x = sa[i], y = sb[j], d = x > y ? x - y : y - x;
-                r->o11 += x != y && d <= sc->window && c->t[x].sent == c->t[y].sent;
+        /* every start of B within the window of each start of A (both lists
+         * ascend, so the window's first candidate only moves forward) */
+        size_t lo = 0;
+        for (size_t i = 0; i < na; i++) {
+            uint64_t x = sa[i];
+            while (lo < nb && sb[lo] + sc->window < x)
+                lo++;
+            for (size_t j = lo; j < nb && sb[j] <= x + sc->window; j++) {
+                uint64_t y = sb[j];
+                r->o11 += x != y && c->t[x].sent == c->t[y].sent;
             }
+        }
     } else {
         size_t ka = distinct_units(c, sa, na, sc->kind, ua), kb = distinct_units(c, sb, nb, sc->kind, ub);
         r->f_a = ka;
@@ -296,6 +303,21 @@ static void test_seeds(void **state)
     char path[600];
     snprintf(path, sizeof path, "%s/seeds.jsonl", dir);
     check_corpus(path, 60);
+}
+
+static void test_orangesum_2017(void **state)
+{
+    (void)state;
+    const char *dir = tu_corpus_dir();
+    if (!dir)
+        skip();
+    char path[600];
+    snprintf(path, sizeof path, "%s/orangesum/orangesum-2017.jsonl", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        skip();
+    fclose(f);
+    check_corpus(path, 16);
 }
 
 static void test_demo(void **state)
@@ -450,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_parse_scope),
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_seeds),
+        cmocka_unit_test(test_orangesum_2017),
         cmocka_unit_test(test_collocates_and_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
