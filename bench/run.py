@@ -70,7 +70,7 @@ def text_of(files, out_path):
 
 
 PHASES = ["seconds", "seconds_read_tokenize", "seconds_text", "seconds_lexicon", "seconds_postings",
-          "seconds_ngrams", "seconds_write"]
+          "seconds_cooc", "seconds_ngrams", "seconds_write"]
 
 
 def build_once(ngramq, files, index, threads, extra):
@@ -110,6 +110,8 @@ def bench_build(ngramq, files, threads, repeat, tmp):
         "documents": info["documents"],
         "tokens": info["tokens"],
         "ngrams": info["ngrams"],
+        "text_mb_per_s": round(info["text_bytes"] / 1e6 / best[0], 1),
+        "tokens_per_s": round(info["tokens"] / best[0]),
     }
 
 
@@ -121,6 +123,8 @@ def bench_process_latency(ngramq, index, runs=50):
         "count_phrase_postings": ["count", index, "de la", "--from", "1900"],
         "count_long_phrase": ["count", index, "le président de la république emmanuel macron"],
         "kwic_50_lines": ["kwic", index, "emmanuel macron"],
+        "assoc_sentence": ["assoc", index, "souveraineté", "numérique"],
+        "collocates_window5": ["collocates", index, "macron"],
     }
     out = {}
     for name, args in cmds.items():
@@ -151,6 +155,9 @@ def baselines(text_path, repeat):
     out["zstd_-3_bytes"] = len(z)
     words = f"tr -s '[:space:]' '\\n' < {text_path} | LC_ALL=C sort | uniq -c > /dev/null"
     out["sort_uniq_words_s"] = best_of(words, 1, shell=True)
+    pairs = (f"tr -s '[:space:]' '\\n' < {text_path} | awk 'NR > 1 {{ print p \" \" $0 }} {{ p = $0 }}' "
+             f"| LC_ALL=C sort | uniq -c > /dev/null")
+    out["sort_uniq_word_pairs_s"] = best_of(pairs, 1, shell=True)
     return out
 
 
@@ -180,7 +187,9 @@ def main():
             index, r = bench_build(ngramq, files, t, repeat, tmp)
             result["builds"].append(r)
         if os.path.exists(bench_query):
-            result["query_in_process"] = json.loads(subprocess.check_output([bench_query, index, "50" if a.quick else "200"]))
+            env = dict(os.environ, NQ_SOURCE_DIR=ROOT)  # bench_query reads the shipped lexicons
+            result["query_in_process"] = json.loads(
+                subprocess.check_output([bench_query, index, "50" if a.quick else "200"], env=env))
         result["query_process_start_to_exit"] = bench_process_latency(ngramq, index, 10 if a.quick else 50)
         text_path = os.path.join(tmp, "text.txt")
         text_of(files, text_path)
@@ -191,14 +200,20 @@ def main():
     with open(path, "w") as fh:
         json.dump(result, fh, indent=1)
     print(f"wrote {os.path.relpath(path, ROOT)}")
-    print(f"{'threads':>7} {'seconds':>8} {'ngram-only':>10} {'ratio':>6} {'read+tok':>8} {'text':>5} "
-          f"{'postings':>8} {'ngrams':>7} {'write':>6} {'peak MB':>8} {'index/text':>10}")
+    print(f"{'threads':>7} {'seconds':>8} {'MB/s':>6} {'Mtok/s':>6} {'ngram-only':>10} {'ratio':>6} "
+          f"{'read+tok':>8} {'text':>5} {'postings':>8} {'cooc':>5} {'ngrams':>7} {'write':>6} {'peak MB':>8} "
+          f"{'index/text':>10}")
     for b in result["builds"]:
         p = b["phases"]
-        print(f"{b['threads']:>7} {b['seconds']:>8.2f} {b['seconds_ngram_only_build']:>10.2f} "
+        print(f"{b['threads']:>7} {b['seconds']:>8.2f} {b['text_mb_per_s']:>6.1f} {b['tokens_per_s'] / 1e6:>6.2f} "
+              f"{b['seconds_ngram_only_build']:>10.2f} "
               f"{b['full_to_ngram_only']:>6.2f} {p.get('read_tokenize') or 0:>8.2f} {p.get('text') or 0:>5.2f} "
-              f"{p.get('postings') or 0:>8.2f} {p.get('ngrams') or 0:>7.2f} {p.get('write') or 0:>6.2f} "
-              f"{b['peak_rss_mb'] or 0:>8.0f} {b['index_to_text']:>10.3f}")
+              f"{p.get('postings') or 0:>8.2f} {p.get('cooc') or 0:>5.2f} {p.get('ngrams') or 0:>7.2f} "
+              f"{p.get('write') or 0:>6.2f} {b['peak_rss_mb'] or 0:>8.0f} {b['index_to_text']:>10.3f}")
+    if len(result["builds"]) > 1:
+        one = result["builds"][0]
+        for b in result["builds"][1:]:
+            print(f"  speed-up with {b['threads']} threads over {one['threads']}: {one['seconds'] / b['seconds']:.2f}x")
     last = result["builds"][-1]
     print("  sections (bytes, ratio to the text): " +
           ", ".join(f"{k} {v['bytes']} ({v['to_text']:.3f})" for k, v in last["sections"].items()))
