@@ -16,6 +16,7 @@
 #include "tokenize.h"
 
 #include "ascii.h"
+#include "tokenize_simd.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct nq_tokenizer {
     size_t norm_len, norm_cap;
     uint64_t replaced;
     uint32_t sentences, paragraphs;
+    nq_simd simd; /* the path (tokenize_simd.h) */
     nq_uc_cache cache; /* 64 KiB: last, so the hot fields share cache lines */
 };
 
@@ -102,17 +104,39 @@ static nq_status reserve_norm(nq_tokenizer *t, size_t need)
     return NQ_OK;
 }
 
-nq_tokenizer *nq_tokenizer_new(void)
+/* The paths the scan has: a build without a vector unit scans with the
+ * scalar code whatever the path (it then only changes load_text). */
+static bool vector_scan(nq_simd s)
+{
+    return s == NQ_SIMD_SSE41 || s == NQ_SIMD_NEON;
+}
+
+nq_tokenizer *nq_tokenizer_new_simd(nq_simd s)
 {
     nq_tokenizer *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    t->simd = vector_scan(s) && nq_simd_available(s) ? s : NQ_SIMD_SCALAR;
     /* Small first buffers, so that out->text and out->norm are never NULL. */
     if (reserve_text(t, 256) || reserve_norm(t, 256) || reserve_tok(t, 64)) {
         nq_tokenizer_free(t);
         return NULL;
     }
     return t;
+}
+
+nq_tokenizer *nq_tokenizer_new(void)
+{
+    nq_simd s = nq_simd_best();
+    const char *force = getenv("NQ_SIMD");
+    if (force && *force && nq_simd_parse(force, &s))
+        s = NQ_SIMD_SCALAR; /* an unknown name: the safe path */
+    return nq_tokenizer_new_simd(s);
+}
+
+nq_simd nq_tokenizer_simd(const nq_tokenizer *t)
+{
+    return t->simd;
 }
 
 void nq_tokenizer_free(nq_tokenizer *t)
@@ -281,6 +305,7 @@ typedef struct scan {
     const uint8_t *s;
     size_t n;
     bool first_pass;  /* stop at anything clean_text would change */
+    bool vec;         /* 16 bytes per step where the path has vectors */
     /* The separator since the previous token (section 7). */
     size_t breaks;    /* line breaks, CR LF counting once */
     size_t dots;      /* '.' */
@@ -399,6 +424,30 @@ static inline size_t copy_ascii_run(const uint8_t *s, size_t i, size_t n, uint8_
     return i;
 }
 
+#if defined(NQ_TOK_VEC_X86) || defined(NQ_TOK_VEC_NEON)
+/* copy_ascii_run 16 bytes at a time (the norm buffer has room for the 15
+ * bytes it may write past the run). */
+static inline size_t copy_ascii_run_vec(const uint8_t *s, size_t i, size_t n, uint8_t **w)
+{
+    while (n - i >= 16) {
+        unsigned m = nq_tok_alnum16(s + i, *w);
+        if (m == 0xFFFFu) {
+            *w += 16;
+            i += 16;
+            continue;
+        }
+        unsigned k = (unsigned)__builtin_ctz(~m);
+        *w += k;
+        return i + k;
+    }
+    return copy_ascii_run(s, i, n, w);
+}
+#define COPY_ASCII_RUN(sc, s, i, n, w)                                                     \
+    ((sc)->vec ? copy_ascii_run_vec(s, i, n, w) : copy_ascii_run(s, i, n, w))
+#else
+#define COPY_ASCII_RUN(sc, s, i, n, w) copy_ascii_run(s, i, n, w)
+#endif
+
 static size_t scan_raw_token(scan *sc, size_t i, uint8_t **o, size_t *first_apos)
 {
     const uint8_t *s = sc->s;
@@ -406,7 +455,7 @@ static size_t scan_raw_token(scan *sc, size_t i, uint8_t **o, size_t *first_apos
     size_t apos = SIZE_MAX;
     bool last_nd = false; /* the last non-ASCII word character was Nd */
     for (;;) {
-        i = copy_ascii_run(s, i, sc->n, &w);
+        i = COPY_ASCII_RUN(sc, s, i, sc->n, &w);
         unsigned len, k;
         if (s[i] >= 0x80) {
             int32_t cp = nq_utf8_decode_valid(s + i, &len);
@@ -530,15 +579,17 @@ static size_t count_high_bytes(const uint8_t *s, size_t n)
  * the first pass, returns SCAN_DIRTY as soon as the text needs clean_text. */
 static int scan_text(nq_tokenizer *t, bool first_pass)
 {
-    scan sc = {.t = t, .s = t->text, .n = t->text_len, .first_pass = first_pass};
+    scan sc = {.t = t, .s = t->text, .n = t->text_len, .first_pass = first_pass,
+               .vec = vector_scan(t->simd)};
     t->n_tok = 0;
     t->norm_len = 0;
     t->sentences = t->paragraphs = 0;
     /* Room for every normal form up front: no check per character. */
     size_t norm_max = t->text_len + 2 * count_high_bytes(t->text, t->text_len);
-    /* + 8: the word-at-a-time copy of ASCII runs may write 7 bytes past a
-     * token's end (they are overwritten by what follows). */
-    nq_status st = reserve_norm(t, norm_max + 1 + 8);
+    /* + 16: the word-at-a-time copy of ASCII runs may write 7 bytes past a
+     * token's end, its vector form 15 (they are overwritten by what
+     * follows). */
+    nq_status st = reserve_norm(t, norm_max + 1 + 16);
     if (st)
         return st;
     const uint8_t *s = sc.s;
@@ -675,6 +726,17 @@ static nq_status clean_text(nq_tokenizer *t)
 /* Entry points                                                        */
 /* ------------------------------------------------------------------ */
 
+/* Copies in[0..len) to out as nq_utf8_sanitize does: on a vector path,
+ * text found valid (nearly all of it) is copied whole. */
+static size_t load_part(nq_tokenizer *t, const uint8_t *in, size_t len, uint8_t *out)
+{
+    if (t->simd != NQ_SIMD_SCALAR && len && nq_utf8_valid_simd(t->simd, in, len)) {
+        memcpy(out, in, len);
+        return len;
+    }
+    return nq_utf8_sanitize(in, len, out, &t->replaced);
+}
+
 static nq_status load_text(nq_tokenizer *t, const char *title, size_t title_len, const char *body,
                            size_t body_len)
 {
@@ -693,11 +755,11 @@ static nq_status load_text(nq_tokenizer *t, const char *title, size_t title_len,
         return st;
     size_t n = 0;
     if (title_len) {
-        n = nq_utf8_sanitize((const uint8_t *)title, title_len, t->text, &t->replaced);
+        n = load_part(t, (const uint8_t *)title, title_len, t->text);
         memcpy(t->text + n, "\n\n", 2);
         n += 2;
     }
-    n += nq_utf8_sanitize((const uint8_t *)body, body_len, t->text + n, &t->replaced);
+    n += load_part(t, (const uint8_t *)body, body_len, t->text + n);
     t->text_len = n;
     t->text[n] = 0;
     return n > UINT32_MAX ? NQ_ERR_LIMIT : NQ_OK;

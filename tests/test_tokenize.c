@@ -16,8 +16,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "reader.h"
 #include "testutil.h"
 #include "tokenize.h"
+#include "tokenize_simd.h"
 #include "utf8.h"
 
 /* ------------------------------------------------------------------ */
@@ -593,6 +595,263 @@ static void test_random(void **state)
     nq_tokenizer_free(fresh);
 }
 
+/* ------------------------------------------------------------------ */
+/* Vector and scalar paths (tokenize_simd.h)                           */
+/* ------------------------------------------------------------------ */
+
+/* One tokenizer on the scalar path, one on the best path of this CPU (also
+ * scalar where there is none: then the comparisons are trivially true). */
+typedef struct path_pair {
+    nq_tokenizer *scalar, *vec;
+} path_pair;
+
+static path_pair new_pair(void)
+{
+    path_pair p = {nq_tokenizer_new_simd(NQ_SIMD_SCALAR), nq_tokenizer_new_simd(nq_simd_best())};
+    assert_non_null(p.scalar);
+    assert_non_null(p.vec);
+    assert_int_equal(nq_tokenizer_simd(p.scalar), NQ_SIMD_SCALAR);
+    return p;
+}
+
+static void free_pair(path_pair *p)
+{
+    nq_tokenizer_free(p->scalar);
+    nq_tokenizer_free(p->vec);
+}
+
+/* Both paths give the same tokens, normal forms, offsets, flags, clean
+ * text and counts. */
+static void compare_paths(path_pair *p, const char *title, size_t tlen, const char *body,
+                          size_t blen)
+{
+    nq_tokens a, b;
+    nq_status sa = nq_tokenize_doc(p->scalar, title, tlen, body, blen, &a);
+    nq_status sb = nq_tokenize_doc(p->vec, title, tlen, body, blen, &b);
+    assert_int_equal(sa, sb);
+    assert_int_equal(sa, NQ_OK);
+    check_invariants(&b);
+    snapshot first = take_snapshot(&a);
+    assert_same(&first, &b);
+    /* The normal forms are back to back on both paths. */
+    size_t norm_end = a.n ? a.tok[a.n - 1].norm_off + a.tok[a.n - 1].norm_len : 0;
+    assert_memory_equal(a.norm, b.norm, norm_end);
+    free_snapshot(&first);
+}
+
+static void test_simd_env(void **state)
+{
+    (void)state;
+    const char *old = getenv("NQ_SIMD");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("NQ_SIMD", "scalar", 1);
+    nq_tokenizer *t = nq_tokenizer_new();
+    assert_non_null(t);
+    assert_int_equal(nq_tokenizer_simd(t), NQ_SIMD_SCALAR);
+    nq_tokenizer_free(t);
+    setenv("NQ_SIMD", "no-such-path", 1);
+    t = nq_tokenizer_new();
+    assert_int_equal(nq_tokenizer_simd(t), NQ_SIMD_SCALAR);
+    nq_tokenizer_free(t);
+    unsetenv("NQ_SIMD");
+    t = nq_tokenizer_new();
+    nq_simd best = nq_simd_best();
+    assert_int_equal(nq_tokenizer_simd(t),
+                     best == NQ_SIMD_SSE41 || best == NQ_SIMD_NEON ? best : NQ_SIMD_SCALAR);
+    nq_tokenizer_free(t);
+    if (saved) {
+        setenv("NQ_SIMD", saved, 1);
+        free(saved);
+    }
+}
+
+/* The vector validator against nq_utf8_sequence: every sequence of one or
+ * two bytes, every three-byte sequence with a non-ASCII lead, four-byte
+ * leads with telling continuation bytes, each at offsets around the 16-byte
+ * steps and at the very end. */
+static void check_valid_at(nq_simd path, const uint8_t *seq, size_t len)
+{
+    static const size_t offsets[] = {0, 1, 12, 13, 14, 15, 16, 29, 47, 63, 64};
+    uint8_t buf[160];
+    for (size_t k = 0; k < sizeof offsets / sizeof *offsets; k++) {
+        size_t off = offsets[k];
+        memset(buf, 'a', sizeof buf);
+        memcpy(buf + off, seq, len);
+        for (size_t total = off + len; total <= off + len + 2; total++) {
+            int want = nq_utf8_valid_simd(NQ_SIMD_SCALAR, buf, total);
+            int got = nq_utf8_valid_simd(path, buf, total);
+            if (want != got)
+                fail_msg("validator: sequence %02X.. (len %zu) at %zu of %zu: %d, scalar %d",
+                         seq[0], len, off, total, got, want);
+        }
+    }
+}
+
+static void test_simd_utf8_validator(void **state)
+{
+    (void)state;
+    nq_simd path = nq_simd_best();
+    uint8_t seq[4];
+    for (unsigned a = 0; a < 256; a++) {
+        seq[0] = (uint8_t)a;
+        check_valid_at(path, seq, 1);
+        for (unsigned b = 0; b < 256; b++) {
+            seq[1] = (uint8_t)b;
+            check_valid_at(path, seq, 2);
+        }
+    }
+    /* Three bytes, at two offsets only (the full offset list is slow). */
+    uint8_t buf[40];
+    for (unsigned a = 0x80; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++)
+            for (unsigned c = 0; c < 256; c++) {
+                memset(buf, 'a', sizeof buf);
+                buf[14] = (uint8_t)a;
+                buf[15] = (uint8_t)b;
+                buf[16] = (uint8_t)c;
+                for (size_t total = 15; total <= 18; total += 3)
+                    assert_int_equal(nq_utf8_valid_simd(path, buf, total),
+                                     nq_utf8_valid_simd(NQ_SIMD_SCALAR, buf, total));
+            }
+    static const uint8_t edges[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
+                                    0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xF0, 0xF4, 0xFF};
+    for (unsigned a = 0xE0; a < 256; a++)
+        for (size_t b = 0; b < sizeof edges; b++)
+            for (size_t c = 0; c < sizeof edges; c++)
+                for (size_t d = 0; d < sizeof edges; d++) {
+                    seq[0] = (uint8_t)a;
+                    seq[1] = edges[b];
+                    seq[2] = edges[c];
+                    seq[3] = edges[d];
+                    check_valid_at(path, seq, 4);
+                    check_valid_at(path, seq, 3);
+                }
+    /* Random strings of valid characters with now and then a bad byte. */
+    static const char *const chars[] = {"a", "Z", " ", "é", "’", "€", "😀", "\u0301", "\uFFFD",
+                                        "\xC3", "\x80", "\xE2\x80", "\xF0\x9F\x98", "\xED\xA0\x80",
+                                        "\xF4\x90\x80\x80", "\xC0\xAF", "\xFF"};
+    srand(7);
+    for (int round = 0; round < 20000; round++) {
+        uint8_t s[300];
+        size_t o = 0;
+        unsigned bad_every = 1 + (unsigned)rand() % 200;
+        while (o + 4 < sizeof s && rand() % 100) {
+            unsigned pick = (unsigned)rand() % (rand() % (int)bad_every == 0 ? 17 : 9);
+            size_t l = strlen(chars[pick]);
+            memcpy(s + o, chars[pick], l);
+            o += l;
+        }
+        assert_int_equal(nq_utf8_valid_simd(path, s, o), nq_utf8_valid_simd(NQ_SIMD_SCALAR, s, o));
+    }
+}
+
+/* Random documents of several makes, tokenized on both paths. */
+static size_t random_bytes_doc(char *buf, size_t cap)
+{
+    static const char *const chars[] = {
+        "é", "É", "à", "ç", "’", "ʼ", "‐", "…", "\u00A0", "\u2028", "😀", "e\u0301", "\u0301",
+        "٣", "İ", "ß", "\xC3", "\xE2\x80", "\xFF", "\xED\xA0\x80"};
+    static const char punct[] = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\n\r\t";
+    size_t len = (size_t)rand() % (cap + 1);
+    int make = rand() % 4;
+    size_t o = 0;
+    while (o < len) {
+        int r = rand() % 100;
+        if (make == 0) { /* any byte */
+            buf[o++] = (char)(rand() % 256);
+        } else if (r < 35 || make == 3) { /* a run of letters and digits, long or short */
+            size_t run = make == 3 ? 1 + (size_t)rand() % 70 : 1 + (size_t)rand() % 20;
+            for (size_t k = 0; k < run && o < len; k++) {
+                int c = rand() % 62;
+                buf[o++] = (char)(c < 26 ? 'a' + c : c < 52 ? 'A' + c - 26 : '0' + c - 52);
+            }
+            if (make == 3 && o < len)
+                buf[o++] = punct[(size_t)rand() % (sizeof punct - 1)];
+        } else if (r < 75) {
+            buf[o++] = punct[(size_t)rand() % (sizeof punct - 1)];
+        } else {
+            const char *c = chars[(size_t)rand() % (sizeof chars / sizeof *chars)];
+            size_t l = strlen(c);
+            if (o + l > len)
+                break;
+            memcpy(buf + o, c, l);
+            o += l;
+        }
+    }
+    return o < len ? o : len;
+}
+
+static void test_simd_random(void **state)
+{
+    (void)state;
+    path_pair p = new_pair();
+    srand(20240917);
+    char title[80], body[700];
+    for (int round = 0; round < 40000; round++) {
+        size_t tlen = 0, blen;
+        if (round % 2 == 0) {
+            if (rand() % 4 == 0)
+                random_doc(title, sizeof title, &tlen, 6);
+            random_doc(body, sizeof body, &blen, 60);
+        } else {
+            if (rand() % 4 == 0)
+                tlen = random_bytes_doc(title, sizeof title);
+            blen = random_bytes_doc(body, sizeof body);
+        }
+        compare_paths(&p, title, tlen, body, blen);
+        /* Every length around the 16- and 32-byte steps, text ending mid-vector. */
+        if (round < 2000)
+            for (size_t cut = blen > 70 ? blen - 70 : 0; cut < blen; cut++)
+                compare_paths(&p, NULL, 0, body, cut);
+    }
+    free_pair(&p);
+}
+
+/* Real press text: every document of OrangeSum 2017, whole and cut at a
+ * random byte (mid-character and mid-vector). */
+static void test_simd_orangesum(void **state)
+{
+    (void)state;
+    const char *dir = tu_corpus_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/orangesum/orangesum-2017.jsonl", dir ? dir : "../shared/corpus");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        skip();
+        return;
+    }
+    nq_parser *parser = nq_parser_new();
+    assert_non_null(parser);
+    path_pair p = new_pair();
+    srand(2017);
+    char *line = NULL;
+    size_t cap = 0, docs = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        size_t len = (size_t)got;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        nq_record rec = {NQ_REC_JSON, 0, docs + 1, line, len};
+        nq_doc doc;
+        nq_diag_kind kind;
+        char msg[256];
+        nq_parse_result r =
+            nq_record_parse(parser, &rec, "orangesum-2017.jsonl", NULL, &doc, &kind, msg, sizeof msg);
+        if (r != NQ_PARSE_OK && r != NQ_PARSE_OK_WARN)
+            continue;
+        compare_paths(&p, doc.title.ptr, doc.title.len, doc.text.ptr, doc.text.len);
+        if (doc.text.len)
+            compare_paths(&p, doc.title.ptr, doc.title.len, doc.text.ptr,
+                          (size_t)rand() % doc.text.len);
+        docs++;
+    }
+    assert_true(docs > 4000);
+    free(line);
+    fclose(f);
+    nq_parser_free(parser);
+    free_pair(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +865,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_then_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random, setup, teardown),
+        cmocka_unit_test(test_simd_env),
+        cmocka_unit_test(test_simd_utf8_validator),
+        cmocka_unit_test(test_simd_random),
+        cmocka_unit_test(test_simd_orangesum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
