@@ -41,9 +41,11 @@ sanitize: deps
 	@cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
-# Build and query benchmark on OrangeSum with baselines (QUICK=1: one run each).
+# Build and query benchmark on OrangeSum and on a generated corpus, with
+# baselines (QUICK=1: one run each and a smaller generated corpus).
 bench: build
 	python3 bench/run.py $(if $(QUICK),--quick,)
+	python3 bench/run.py --corpus gen:$(if $(QUICK),20M,100M) $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Index-build and query benchmark of ngramq, with baselines in the same run.
 
-usage: bench/run.py [--build DIR] [--corpus DIR_OR_FILE] [--threads 1,2] [--repeat 3] [--quick]
+usage: bench/run.py [--build DIR] [--corpus DIR_OR_FILE|gen:SIZE] [--threads 1,2] [--repeat 3] [--quick]
 
 Builds the default index of the corpus (default: ../shared/corpus/orangesum)
 with each thread count, best of --repeat runs, and reports wall time, the
@@ -171,11 +171,21 @@ def main():
     a = ap.parse_args()
     ngramq = os.path.join(a.build, "ngramq")
     bench_query = os.path.join(a.build, "bench", "bench_query")
-    files = inputs_of(os.path.abspath(a.corpus))
+    gen_dir = None
+    if a.corpus.startswith("gen:"):
+        # a generated corpus (tools/gen_corpus.c): gen:100M, gen:1G
+        gen_dir = tempfile.mkdtemp(prefix="ngramq-gen-")
+        path = os.path.join(gen_dir, f"gen-{a.corpus[4:]}.jsonl")
+        subprocess.run([os.path.join(a.build, "ngramq-gen"), "--size", a.corpus[4:], "--seed", "1", "-o", path],
+                       check=True)
+        files = [path]
+    else:
+        files = inputs_of(os.path.abspath(a.corpus))
     threads = [int(t) for t in a.threads.split(",")] if a.threads else sorted({1, 2, os.cpu_count() or 1})
     repeat = 1 if a.quick else a.repeat
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    result = {"commit": commit, "corpus": [os.path.relpath(f, ROOT) for f in files], "cpus": os.cpu_count(),
+    result = {"commit": commit, "corpus": [a.corpus] if gen_dir else [os.path.relpath(f, ROOT) for f in files],
+              "cpus": os.cpu_count(),
               "command": " ".join(sys.argv), "builds": []}
     with tempfile.TemporaryDirectory() as tmp:
         for f in files:  # warm the page cache
@@ -194,6 +204,10 @@ def main():
         text_path = os.path.join(tmp, "text.txt")
         text_of(files, text_path)
         result["baselines"] = baselines(text_path, repeat)
+    if gen_dir:
+        for f in files:
+            os.remove(f)
+        os.rmdir(gen_dir)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = os.path.join(ROOT, "bench", "results", f"{stamp}-{commit}.json")
