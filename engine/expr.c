@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "gallop.h"
 #include "structure.h"
 #include "tokenize.h"
 #include "vec.h"
@@ -184,26 +185,6 @@ nq_status nq_term_range_positions(const nq_index *ix, uint32_t lo, uint32_t hi, 
     return NQ_OK;
 }
 
-/* Index of the first a[k] >= v for k >= from (galloping). */
-static size_t gallop(const uint32_t *a, size_t n, size_t from, uint32_t v)
-{
-    size_t lo = from, step = 1, hi = from;
-    while (hi < n && a[hi] < v) {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-    }
-    if (hi > n)
-        hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* Keeps the candidates c with c + off among token x's positions. */
 static nq_status filter_by_token(const nq_index *ix, const nq_expr_token *x, uint32_t off, uint32_t *cand,
@@ -236,7 +217,7 @@ static nq_status filter_by_token(const nq_index *ix, const nq_expr_token *x, uin
         if (st)
             return st;
         for (size_t i = 0; i < *n_cand && k < n; i++) {
-            k = gallop(pos, n, k, cand[i] + off);
+            k = nq_gallop_u32(pos, n, k, cand[i] + off);
             if (k < n && pos[k] == cand[i] + off)
                 cand[kept++] = cand[i];
         }

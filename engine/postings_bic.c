@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gallop.h"
 #include "varint.h"
 
 #define BLOCK NQ_ILIST_BLOCK
@@ -587,33 +588,12 @@ static int cursor_fail(nq_ilist_cursor *c)
     return -1;
 }
 
-/* First index in [lo, n) of buf whose value is >= target (n if none).
- * Gallops from lo: a cursor's next target is usually a few values ahead. */
-static unsigned lower_bound(const uint32_t *buf, unsigned lo, unsigned n, uint32_t target)
-{
-    unsigned step = 1, hi = lo;
-    while (hi < n && buf[hi] < target) {
-        lo = hi + 1;
-        hi += step;
-        step <<= 1;
-    }
-    if (hi > n)
-        hi = n;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (buf[mid] < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* Moves to the first value >= target in buf from index from on; buf's last
  * value is >= target (it came from the skip data, or from open). */
 static int cursor_land(nq_ilist_cursor *c, unsigned from, uint32_t target, uint32_t *out)
 {
-    c->pos = lower_bound(c->buf, from, c->count, target);
+    c->pos = (unsigned)nq_gallop_u32(c->buf, c->count, from, target);
     c->state = 1;
     *out = c->buf[c->pos];
     return 1;

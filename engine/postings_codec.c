@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "gallop.h"
 #include "postings_codec_simd.h"
 #include "varint.h"
 
@@ -529,33 +530,12 @@ static int cursor_load(nq_plist_cursor *c, uint64_t k)
     return 0;
 }
 
-/* First index in [lo, n) of buf whose value is >= target (n if none).
- * Gallops from lo: a cursor's next target is usually a few values ahead. */
-static unsigned lower_bound(const uint32_t *buf, unsigned lo, unsigned n, uint32_t target)
-{
-    unsigned step = 1, hi = lo;
-    while (hi < n && buf[hi] < target) {
-        lo = hi + 1;
-        hi += step;
-        step <<= 1;
-    }
-    if (hi > n)
-        hi = n;
-    while (lo < hi) { /* buf[lo - 1] < target <= buf[hi] (or hi == n) */
-        unsigned mid = lo + (hi - lo) / 2;
-        if (buf[mid] < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* Moves to the first value >= target in buf from index lo on; the caller
  * knows buf's last value is >= target. */
 static int cursor_land(nq_plist_cursor *c, unsigned lo, uint32_t target, uint32_t *out)
 {
-    unsigned i = lower_bound(c->buf, lo, c->count, target);
+    unsigned i = (unsigned)nq_gallop_u32(c->buf, c->count, lo, target);
     if (i >= c->count) {
         /* The skip table promised a value >= target: the block lied. */
         c->state = -1;
