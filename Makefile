@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 NGRAMQ = $(BUILD)/ngramq
 DEMO_INDEX = $(BUILD)/demo.nq
 
-.PHONY: all deps build demo test sanitize bench clean
+.PHONY: all deps build demo test sanitize test-arm64 bench clean
 
 all: build
 
@@ -41,6 +41,15 @@ sanitize: deps
 	@cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
+# The suite built for ARM64 (Debian's cross toolchain, multiarch :arm64
+# libraries) and run under qemu-aarch64: the NEON paths on every change.
+test-arm64:
+	@sh tools/install-deps.sh --arm64
+	@cmake -S . -B $(BUILD)-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+		-DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)-arm64 -j $(JOBS)
+	cd $(BUILD)-arm64 && ctest --output-on-failure -j $(JOBS)
+
 # Build and query benchmark on OrangeSum and on a generated corpus, with
 # baselines (QUICK=1: one run each and a smaller generated corpus).
 bench: build
@@ -48,4 +57,4 @@ bench: build
 	python3 bench/run.py --corpus gen:$(if $(QUICK),20M,100M) $(if $(QUICK),--quick,)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-arm64
