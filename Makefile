@@ -50,11 +50,16 @@ test-arm64:
 	@cmake --build $(BUILD)-arm64 -j $(JOBS)
 	cd $(BUILD)-arm64 && ctest --output-on-failure -j $(JOBS)
 
-# Build and query benchmark on OrangeSum and on a generated corpus, with
-# baselines (QUICK=1: one run each and a smaller generated corpus).
+# Build and query benchmark on OrangeSum and generated corpora, with
+# baselines; the largest generated corpus (1 GB) is checked for linear growth
+# against the 100 MB one. QUICK=1: one run each, 10 MB and 100 MB generated.
+BENCH_ORANGESUM = ../shared/corpus/orangesum
 bench: build
-	python3 bench/run.py $(if $(QUICK),--quick,)
-	python3 bench/run.py --corpus gen:$(if $(QUICK),20M,100M) $(if $(QUICK),--quick,)
+ifdef QUICK
+	python3 bench/run.py --quick --corpus $(BENCH_ORANGESUM) --corpus gen:10M --large gen:100M
+else
+	python3 bench/run.py --corpus $(BENCH_ORANGESUM) --corpus gen:100M --large gen:1G
+endif
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-arm64
