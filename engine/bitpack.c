@@ -39,6 +39,18 @@ void nq_bitpack_write32(uint8_t *out, const uint32_t *values, size_t n, unsigned
     PACK_LOOP(values, n, w, out);
 }
 
+void nq_bitpack_put(uint8_t *out, uint64_t i, unsigned w, uint64_t v)
+{
+    uint64_t bit = i * w;
+    while (w > 0) {
+        unsigned off = (unsigned)(bit & 7), take = 8 - off < w ? 8 - off : w;
+        out[bit >> 3] |= (uint8_t)((v & ((1u << take) - 1)) << off);
+        v >>= take;
+        bit += take;
+        w -= take;
+    }
+}
+
 uint64_t nq_packed_upper_bound(const nq_packed *p, uint64_t lo, uint64_t hi, uint64_t key)
 {
     while (lo < hi) {

@@ -54,6 +54,10 @@ void nq_bitpack_write(uint8_t *out, const uint64_t *values, size_t n, unsigned w
 /* Same from 32-bit values. */
 void nq_bitpack_write32(uint8_t *out, const uint32_t *values, size_t n, unsigned w);
 
+/* ORs v (< 2^w) in as value i of a zeroed packed array: for arrays written
+ * out of order or interleaved with others. */
+void nq_bitpack_put(uint8_t *out, uint64_t i, unsigned w, uint64_t v);
+
 /* First index in [lo, hi) whose value is > key (values ascending there). */
 uint64_t nq_packed_upper_bound(const nq_packed *p, uint64_t lo, uint64_t hi, uint64_t key);
 /* First index in [lo, hi) whose value is >= key (values ascending there). */

@@ -18,7 +18,7 @@
 #endif
 
 #define NQ_MAGIC "NGRAMQ\x1a\x01"   /* 8 bytes; \x1a stops `type`, \x01 = segment */
-#define NQ_FORMAT_VERSION 2u
+#define NQ_FORMAT_VERSION 3u
 #define NQ_HEADER_SIZE 80u
 #define NQ_SECTION_ALIGN 64u
 #define NQ_TABLE_ENTRY_SIZE 48u

@@ -20,36 +20,42 @@ nq_status nq_ngram_encode(const nq_ngram_level *lv, uint64_t n_parents, uint8_t 
                           size_t *out_len, nq_error *err)
 {
     uint64_t *off = malloc((n_parents + 1) * sizeof *off);
-    if (!off)
+    uint32_t *gap = malloc((lv->n ? lv->n : 1) * sizeof *gap);
+    if (!off || !gap) {
+        free(off);
+        free(gap);
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding n-grams");
+    }
     uint64_t i = 0;
     for (uint64_t r = 0; r <= n_parents; r++) {
         while (i < lv->n && lv->parent[i] < r)
             i++;
         off[r] = i;
     }
-    unsigned w_off = nq_bits_for(lv->n), w_word = nq_bits_for(max_u32(lv->word, lv->n));
-    unsigned w_count = nq_bits_for(max_u32(lv->count, lv->n)), w_df = nq_bits_for(max_u32(lv->df, lv->n));
+    for (uint64_t e = 0; e < lv->n; e++)
+        gap[e] = lv->count[e] - lv->df[e];
+    unsigned w_off = nq_bits_for(lv->n), w_word = nq_bits_for(max_u32(lv->word, lv->n)), ws_count, ws_gap;
     size_t b_off = nq_bitpack_bytes(n_parents + 1, w_off), b_word = nq_bitpack_bytes(lv->n, w_word);
-    size_t b_count = nq_bitpack_bytes(lv->n, w_count), b_df = nq_bitpack_bytes(lv->n, w_df);
-    size_t len = NG_HEADER + b_off + b_word + b_count + b_df;
+    size_t b_count = nq_count_column_size(lv->count, lv->n, &ws_count);
+    size_t b_gap = nq_count_column_size(gap, lv->n, &ws_gap);
+    size_t len = NG_HEADER + b_off + b_word + b_count + b_gap;
     uint8_t *buf = calloc(1, len);
     if (!buf) {
         free(off);
+        free(gap);
         return nq_fail(err, NQ_ERR_NOMEM, "out of memory encoding n-grams");
     }
     uint64_t head[2] = {lv->n, n_parents};
     memcpy(buf, head, sizeof head);
     buf[16] = (uint8_t)w_off;
     buf[17] = (uint8_t)w_word;
-    buf[18] = (uint8_t)w_count;
-    buf[19] = (uint8_t)w_df;
     uint8_t *p = buf + NG_HEADER;
     nq_bitpack_write(p, off, n_parents + 1, w_off);
     nq_bitpack_write32(p += b_off, lv->word, lv->n, w_word);
-    nq_bitpack_write32(p += b_word, lv->count, lv->n, w_count);
-    nq_bitpack_write32(p += b_count, lv->df, lv->n, w_df);
+    nq_count_column_write(p += b_word, lv->count, lv->n, ws_count);
+    nq_count_column_write(p + b_count, gap, lv->n, ws_gap);
     free(off);
+    free(gap);
     *out = buf;
     *out_len = len;
     return NQ_OK;
@@ -63,21 +69,26 @@ nq_status nq_ngram_view_open(nq_ngram_view *v, const uint8_t *data, size_t len, 
         return nq_fail(err, NQ_ERR_CORRUPT, "section too short");
     uint64_t head[2];
     memcpy(head, data, sizeof head);
-    unsigned w_off = data[16], w_word = data[17], w_count = data[18], w_df = data[19];
-    if (head[1] != n_parents || head[0] >= (1ull << 40) || w_off > 40 || w_word > 32 ||
-        w_count > 32 || w_df > 32)
+    unsigned w_off = data[16], w_word = data[17];
+    if (head[1] != n_parents || head[0] >= (1ull << 40) || w_off > 40 || w_word > 32)
         return nq_fail(err, NQ_ERR_CORRUPT, "inconsistent header");
     v->n = head[0];
     v->n_parents = n_parents;
     size_t b_off = nq_bitpack_bytes(n_parents + 1, w_off), b_word = nq_bitpack_bytes(v->n, w_word);
-    size_t b_count = nq_bitpack_bytes(v->n, w_count), b_df = nq_bitpack_bytes(v->n, w_df);
-    if (NG_HEADER + b_off + b_word + b_count + b_df > len)
+    if (NG_HEADER + b_off + b_word > len)
         return nq_fail(err, NQ_ERR_CORRUPT, "arrays run past the section's end");
-    const uint8_t *p = data + NG_HEADER;
+    const uint8_t *p = data + NG_HEADER, *end = data + len;
     nq_packed_init(&v->offset, p, n_parents + 1, w_off);
     nq_packed_init(&v->word, p += b_off, v->n, w_word);
-    nq_packed_init(&v->count, p += b_word, v->n, w_count);
-    nq_packed_init(&v->df, p += b_count, v->n, w_df);
+    size_t used;
+    p += b_word;
+    if (nq_count_column_open(&v->count, p, (size_t)(end - p), v->n, &used, err))
+        return NQ_ERR_CORRUPT;
+    p += used;
+    if (nq_count_column_open(&v->df_gap, p, (size_t)(end - p), v->n, &used, err))
+        return NQ_ERR_CORRUPT;
+    if (p + used != end)
+        return nq_fail(err, NQ_ERR_CORRUPT, "%zu bytes past the arrays", (size_t)(end - p - used));
     /* Offsets are checked where they are used (nq_ngram_child clamps them),
      * so opening costs O(1); the section checksum already vouches for them. */
     if (nq_packed_get(&v->offset, n_parents) != v->n)

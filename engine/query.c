@@ -73,8 +73,8 @@ static void count_stored(const nq_index *ix, const phrase *ph, nq_count_result *
     uint64_t node = find_ngram(ix, ph->ids, ph->n);
     if (node != UINT64_MAX) {
         r->exact = 1;
-        r->count = nq_packed_get(&ix->ngram[ph->n].count, node);
-        r->documents = (int64_t)nq_packed_get(&ix->ngram[ph->n].df, node);
+        r->count = nq_ngram_count(&ix->ngram[ph->n], node);
+        r->documents = (int64_t)nq_ngram_df(&ix->ngram[ph->n], node);
     } else if (min_count <= 1) {
         r->exact = 1; /* every n-gram seen was stored: this one was never seen */
     } else {
@@ -95,7 +95,7 @@ static void bound_long(const nq_index *ix, const phrase *ph, nq_count_result *r)
             c = nq_packed_get(&ix->lex.cf, ph->ids[i]);
         } else {
             uint64_t node = find_ngram(ix, ph->ids + i, m);
-            c = node == UINT64_MAX ? (min_count ? min_count - 1 : 0) : nq_packed_get(&ix->ngram[m].count, node);
+            c = node == UINT64_MAX ? (min_count ? min_count - 1 : 0) : nq_ngram_count(&ix->ngram[m], node);
         }
         if (c < bound)
             bound = c;
@@ -192,14 +192,9 @@ static uint64_t level_size(const nq_index *ix, int n)
     return n == 1 ? ix->lex.n_terms : ix->ngram[n].n;
 }
 
-static uint64_t level_count(const nq_index *ix, int n, uint64_t i)
-{
-    return n == 1 ? nq_packed_get(&ix->lex.cf, i) : nq_packed_get(&ix->ngram[n].count, i);
-}
-
 static uint64_t level_df(const nq_index *ix, int n, uint64_t i)
 {
-    return n == 1 ? nq_packed_get(&ix->lex.df, i) : nq_packed_get(&ix->ngram[n].df, i);
+    return n == 1 ? nq_packed_get(&ix->lex.df, i) : nq_ngram_df(&ix->ngram[n], i);
 }
 
 /* Entries of level m that match the prefix phrase, as a range [*lo, *hi). */
@@ -264,8 +259,11 @@ static int stronger_first(const void *a, const void *b)
 static size_t select_top(const nq_index *ix, int n, uint64_t lo, uint64_t hi, size_t k, top_item *heap)
 {
     size_t size = 0;
+    nq_count_cursor cur;
+    if (n >= 2)
+        nq_count_cursor_init(&cur, &ix->ngram[n].count, lo);
     for (uint64_t i = lo; i < hi; i++) {
-        top_item it = {level_count(ix, n, i), i};
+        top_item it = {n >= 2 ? nq_count_cursor_next(&cur) : nq_packed_get(&ix->lex.cf, i), i};
         if (size < k) {
             heap[size++] = it;
             if (size == k)

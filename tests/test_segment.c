@@ -561,7 +561,7 @@ static void test_version(void **state)
     (void)state;
     uint8_t *b = malloc(g_len);
     assert_non_null(b);
-    static const uint32_t versions[] = {0, 1, 3, 99, UINT32_MAX};
+    static const uint32_t versions[] = {0, 1, 2, NQ_FORMAT_VERSION + 1, 99, UINT32_MAX};
     for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
         memcpy(b, g_bytes, g_len);
         nq_file_header h = header_of(b);
