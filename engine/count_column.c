@@ -5,7 +5,7 @@
 
 #include "error.h"
 
-enum { CC_HEADER = 16, CC_BLOCK = 64, CC_MAX_SMALL = 16 };
+enum { CC_HEADER = 16, CC_BLOCK = NQ_COUNT_BLOCK, CC_MAX_SMALL = 16 };
 
 static void min_max(const uint32_t *v, uint64_t n, uint32_t *lo, uint32_t *hi)
 {
@@ -26,11 +26,11 @@ static uint64_t escapes_at(const uint32_t *v, uint64_t n, uint32_t base, unsigne
     return e;
 }
 
-static size_t size_with(uint64_t n, unsigned ws, uint64_t n_esc, unsigned wb)
+static size_t size_with(uint64_t n, unsigned ws, uint64_t n_esc, unsigned wb, unsigned wmax)
 {
     uint64_t blocks = (n + CC_BLOCK - 1) / CC_BLOCK;
     return CC_HEADER + nq_bitpack_bytes(n, ws) + nq_bitpack_bytes(blocks, nq_bits_for(n_esc)) +
-           nq_bitpack_bytes(n_esc, wb);
+           nq_bitpack_bytes(blocks, wmax) + nq_bitpack_bytes(n_esc, wb);
 }
 
 size_t nq_count_column_size(const uint32_t *values, uint64_t n, unsigned *width_small)
@@ -50,7 +50,7 @@ size_t nq_count_column_size(const uint32_t *values, uint64_t n, unsigned *width_
         uint64_t e = 0;
         for (unsigned b = ws + 1; b <= 33; b++)
             e += by_bits[b];
-        size_t s = size_with(n, ws, e, e ? wb : 0);
+        size_t s = size_with(n, ws, e, e ? wb : 0, wb);
         if (s < best) {
             best = s;
             best_w = ws;
@@ -67,23 +67,28 @@ void nq_count_column_write(uint8_t *out, const uint32_t *values, uint64_t n, uns
     uint32_t lo, hi;
     min_max(values, n, &lo, &hi);
     uint64_t esc = (1ull << ws) - 1, n_esc = escapes_at(values, n, lo, ws);
-    unsigned wb = n_esc ? nq_bits_for(hi - lo) : 0, wd = nq_bits_for(n_esc);
+    unsigned wmax = nq_bits_for(hi - lo), wb = n_esc ? wmax : 0, wd = nq_bits_for(n_esc);
     uint64_t blocks = (n + CC_BLOCK - 1) / CC_BLOCK;
     memset(out, 0, CC_HEADER);
     memcpy(out, &lo, 4);
     out[4] = (uint8_t)ws;
     out[5] = (uint8_t)wb;
     out[6] = (uint8_t)wd;
+    out[7] = (uint8_t)wmax;
     memcpy(out + 8, &n_esc, 8);
     uint8_t *small = out + CC_HEADER;
     uint8_t *dir = small + nq_bitpack_bytes(n, ws);
-    uint8_t *big = dir + nq_bitpack_bytes(blocks, wd);
-    memset(small, 0, nq_bitpack_bytes(n, ws) + nq_bitpack_bytes(blocks, wd) + nq_bitpack_bytes(n_esc, wb));
-    uint64_t rank = 0;
+    uint8_t *block_max = dir + nq_bitpack_bytes(blocks, wd);
+    uint8_t *big = block_max + nq_bitpack_bytes(blocks, wmax);
+    memset(small, 0, size_with(n, ws, n_esc, wb, wmax) - CC_HEADER);
+    uint64_t rank = 0, top = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t v = values[i] - lo;
         if (i % CC_BLOCK == 0)
             nq_bitpack_put(dir, i / CC_BLOCK, wd, rank);
+        top = (i % CC_BLOCK == 0 || v > top) ? v : top;
+        if (i % CC_BLOCK == CC_BLOCK - 1 || i + 1 == n)
+            nq_bitpack_put(block_max, i / CC_BLOCK, wmax, top);
         if (v >= esc) {
             nq_bitpack_put(big, rank++, wb, v);
             v = esc;
@@ -102,17 +107,19 @@ nq_status nq_count_column_open(nq_count_column *c, const uint8_t *data, size_t a
     uint64_t n_esc;
     memcpy(&base, data, 4);
     memcpy(&n_esc, data + 8, 8);
-    unsigned ws = data[4], wb = data[5], wd = data[6];
-    if (ws < 1 || ws > CC_MAX_SMALL || wb > 32 || n_esc > n || wd != nq_bits_for(n_esc) || (n_esc && !wb))
+    unsigned ws = data[4], wb = data[5], wd = data[6], wmax = data[7];
+    if (ws < 1 || ws > CC_MAX_SMALL || wb > 32 || wmax > 32 || n_esc > n || wd != nq_bits_for(n_esc) ||
+        (n_esc && !wb))
         return nq_fail(err, NQ_ERR_CORRUPT, "count column: inconsistent header");
     uint64_t blocks = (n + CC_BLOCK - 1) / CC_BLOCK;
-    size_t size = size_with(n, ws, n_esc, wb);
+    size_t size = size_with(n, ws, n_esc, wb, wmax);
     if (size > avail)
         return nq_fail(err, NQ_ERR_CORRUPT, "count column runs past the section's end");
     const uint8_t *p = data + CC_HEADER;
     nq_packed_init(&c->small, p, n, ws);
     nq_packed_init(&c->dir, p += nq_bitpack_bytes(n, ws), blocks, wd);
-    nq_packed_init(&c->big, p + nq_bitpack_bytes(blocks, wd), n_esc, wb);
+    nq_packed_init(&c->block_max, p += nq_bitpack_bytes(blocks, wd), blocks, wmax);
+    nq_packed_init(&c->big, p + nq_bitpack_bytes(blocks, wmax), n_esc, wb);
     c->n = n;
     c->base = base;
     c->escape = (1ull << ws) - 1;

@@ -8,16 +8,19 @@
  * the column's smallest value), and the rare larger values are escapes,
  * stored apart at their own width. A directory of escape ranks every 64
  * entries keeps lookup O(1): one packed read, and for an escape a scan of
- * at most 63 packed values of its block.
+ * at most 63 packed values of its block. The largest value of every block
+ * of 64 lets top-k skip the blocks that cannot enter it, as block-max
+ * indexes (PISA) skip postings blocks.
  *
  *   u32 base                smallest value of the column
  *   u8  width_small         1..16; the value small_max = 2^width_small - 1 marks an escape
  *   u8  width_big           0..32, width of the escaped values minus base
  *   u8  width_dir           bits of n_escapes
- *   u8  zero
+ *   u8  width_max           0..32, width of the block maxima minus base
  *   u64 n_escapes           <= n
  *   small[n]                bit-packed, width_small: value - base, or small_max
  *   dir[ceil(n / 64)]       bit-packed, width_dir: escapes before block b
+ *   block_max[ceil(n / 64)] bit-packed, width_max: largest value - base of block b
  *   big[n_escapes]          bit-packed, width_big: value - base, in entry order
  */
 #ifndef NQ_COUNT_COLUMN_H
@@ -34,8 +37,10 @@ typedef struct nq_count_column {
     uint64_t base;
     uint64_t escape;     /* the small value that marks an escape */
     uint64_t n_escapes;
-    nq_packed small, dir, big;
+    nq_packed small, dir, block_max, big;
 } nq_count_column;
+
+#define NQ_COUNT_BLOCK 64u
 
 /* Bytes of the column that nq_count_column_write makes of values[0..n). */
 size_t nq_count_column_size(const uint32_t *values, uint64_t n, unsigned *width_small);
@@ -51,6 +56,12 @@ nq_status nq_count_column_open(nq_count_column *c, const uint8_t *data, size_t a
 /* Value of entry i < n. A damaged column gives a wrong value, never a read
  * outside it. */
 uint64_t nq_count_column_get(const nq_count_column *c, uint64_t i);
+
+/* Largest value of entries [64 b, 64 b + 64). */
+static inline uint64_t nq_count_column_block_max(const nq_count_column *c, uint64_t b)
+{
+    return c->base + nq_packed_get(&c->block_max, b);
+}
 
 /* Sequential reading from entry i on: no block scans. */
 typedef struct nq_count_cursor {

@@ -43,7 +43,11 @@ static size_t layout_size(const uint32_t *v, uint64_t n, unsigned ws)
     if (esc)
         while (wb < 32 && ((uint64_t)(hi - lo) >> wb))
             wb++;
-    return 16 + nq_bitpack_bytes(n, ws) + nq_bitpack_bytes((n + 63) / 64, wd) + nq_bitpack_bytes(esc, wb);
+    unsigned wmax = 0;
+    while (wmax < 32 && ((uint64_t)(hi - lo) >> wmax))
+        wmax++;
+    return 16 + nq_bitpack_bytes(n, ws) + nq_bitpack_bytes((n + 63) / 64, wd) +
+           nq_bitpack_bytes((n + 63) / 64, wmax) + nq_bitpack_bytes(esc, wb);
 }
 
 static uint8_t *make(const uint32_t *v, uint64_t n, size_t *len)
@@ -69,6 +73,12 @@ static void check(const uint32_t *v, uint64_t n)
     nq_error err;
     assert_int_equal(nq_count_column_open(&c, b, len, n, &used, &err), NQ_OK);
     assert_int_equal(used, len);
+    for (uint64_t blk = 0; blk * 64 < n; blk++) { /* block maxima against a scan */
+        uint32_t m = 0;
+        for (uint64_t i = blk * 64; i < n && i < blk * 64 + 64; i++)
+            m = v[i] > m ? v[i] : m;
+        assert_int_equal(nq_count_column_block_max(&c, blk), m);
+    }
     for (uint64_t i = 0; i < n; i++)
         if (nq_count_column_get(&c, i) != v[i])
             fail_msg("entry %llu of %llu: %llu, want %u", (unsigned long long)i, (unsigned long long)n,
@@ -125,7 +135,7 @@ static void test_damaged_headers(void **state)
     nq_count_column c;
     nq_error err;
     static const struct { size_t at; uint8_t value; } edits[] = {
-        {4, 0}, {4, 17}, {5, 33}, {6, 0}, {6, 40}, {8, 201}, {15, 1},
+        {4, 0}, {4, 17}, {5, 33}, {6, 0}, {6, 40}, {7, 33}, {8, 201}, {15, 1},
     };
     for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
         uint8_t *d = malloc(len);
