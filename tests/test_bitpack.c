@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "bitpack.h"
+#include "testutil.h"
 
 static const size_t lengths[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 1000};
 #define N_LENGTHS (sizeof lengths / sizeof *lengths)
@@ -25,10 +26,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return tu_splitmix64(&rng_state);
 }
 
 static uint64_t mask_of(unsigned w)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "postings_codec.h"
+#include "testutil.h"
 
 #define MAXV 0xFFFFFFFEu
 
@@ -24,10 +25,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return tu_splitmix64(&rng_state);
 }
 
 static uint64_t rnd_below(uint64_t n)

@@ -14,6 +14,14 @@ const char *tu_corpus_dir(void)
     return getenv("NQ_SHARED_CORPUS");
 }
 
+uint64_t tu_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
 void tu_tmp_path(char *buf, size_t cap, const char *name)
 {
     /* the pid goes before the extension: readers choose the format by it */

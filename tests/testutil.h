@@ -3,9 +3,12 @@
 #define NQ_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Directory of the shared corpora (env NQ_SHARED_CORPUS), or NULL. */
 const char *tu_corpus_dir(void);
+/* SplitMix64: the tests' reproducible pseudo-random numbers. */
+uint64_t tu_splitmix64(uint64_t *state);
 /* A fresh scratch path under NQ_TMPDIR (or /tmp) for this process: "<dir>/<name>-<pid>". */
 void tu_tmp_path(char *buf, size_t cap, const char *name);
 /* Writes len bytes to path; fails the test on error. */
