@@ -217,7 +217,7 @@ static void prefix_nodes(const nq_index *ix, const phrase *ph, uint64_t *lo, uin
         return;
     }
     const nq_ngram_view *v = &ix->ngram[m];
-    uint64_t a = nq_packed_get(&v->offset, node), b = nq_packed_get(&v->offset, node + 1);
+    uint64_t a = nq_ngram_offset(v, node), b = nq_ngram_offset(v, node + 1);
     *lo = nq_packed_lower_bound(&v->word, a, b, ph->prefix_lo);
     *hi = nq_packed_lower_bound(&v->word, *lo, b, ph->prefix_hi);
 }
@@ -402,8 +402,8 @@ nq_status nq_top(nq_index *ix, int n, size_t k, const char *prefix, const nq_fil
         level = (int)ph.n;
         free(ph.ids);
         for (int m = level + 1; level > 0 && m <= n && lo < hi; m++) {
-            lo = nq_packed_get(&ix->ngram[m].offset, lo);
-            hi = nq_packed_get(&ix->ngram[m].offset, hi);
+            lo = nq_ngram_offset(&ix->ngram[m], lo);
+            hi = nq_ngram_offset(&ix->ngram[m], hi);
         }
     }
     if (k == 0 || lo >= hi)
